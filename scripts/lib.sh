@@ -1,0 +1,106 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shared helpers for tcpka's scripts: cache layout, kernel version choice,
+# fetching Debian kernels and headers without installing a kernel on the host.
+# Sourced, not run.
+
+TCPKA_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+TCPKA_CACHE=${TCPKA_CACHE:-$HOME/.cache/tcpka}
+mkdir -p "$TCPKA_CACHE"
+
+log() { printf '[tcpka] %s\n' "$*" >&2; }
+die() { printf '[tcpka] error: %s\n' "$*" >&2; exit 1; }
+
+# apt_ready: run 'apt-get update' once per day of cache, so apt-cache sees
+# the security archive's kernels.
+apt_ready() {
+	local stamp=$TCPKA_CACHE/apt-updated
+	if [ ! -e "$stamp" ] || [ -n "$(find "$stamp" -mmin +1440 2>/dev/null)" ]; then
+		log "apt-get update"
+		apt-get update -q >/dev/null 2>&1 && touch "$stamp" ||
+			log "apt-get update failed; using what the cache has"
+	fi
+}
+
+# need_pkgs PKG...: install the Debian packages that are missing.
+need_pkgs() {
+	local missing=() p
+	for p in "$@"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
+			missing+=("$p")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	apt_ready
+	log "apt-get install ${missing[*]}"
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+		"${missing[@]}" >"$TCPKA_CACHE/apt-install.log" 2>&1 ||
+		{ tail -20 "$TCPKA_CACHE/apt-install.log" >&2; die "apt-get install failed"; }
+}
+
+# krel_for SERIES: the newest Debian 12 kernel release of a series
+# (6.1 -> 6.1.0-N-amd64, 6.12 -> 6.12.N+deb12-amd64). Falls back to the
+# newest one already in the cache when apt knows none.
+krel_for() {
+	local series=$1 re krel
+	case $series in
+	6.1) re='^linux-headers-6\.1\.0-[0-9]+-amd64$' ;;
+	6.12) re='^linux-headers-6\.12\.[0-9]+\+deb12-amd64$' ;;
+	*) die "unknown kernel series $series" ;;
+	esac
+	apt_ready
+	krel=$(apt-cache search --names-only "$re" 2>/dev/null | awk '{print $1}' |
+		sed 's/^linux-headers-//' | sort -V | tail -1)
+	if [ -z "$krel" ]; then
+		krel=$(ls "$TCPKA_CACHE" 2>/dev/null | sed -n 's/^k-//p' |
+			grep -E "^${series//./\\.}[.-]" | sort -V | tail -1)
+	fi
+	[ -n "$krel" ] || die "no Debian kernel of series $series found"
+	echo "$krel"
+}
+
+# fetch_kernel KREL: download (never install) the image, headers and kbuild
+# packages of KREL and unpack them under $TCPKA_CACHE/k-KREL/root.
+# Prints the directory to build modules against (KDIR).
+fetch_kernel() {
+	local krel=$1 dir=$TCPKA_CACHE/k-$1 common kbuild img p
+	if [ ! -e "$dir/.done" ]; then
+		need_pkgs dpkg-dev
+		apt_ready
+		rm -rf "$dir" && mkdir -p "$dir/debs" "$dir/root"
+		common=linux-headers-${krel%-amd64}-common
+		case $krel in
+		6.1.*) kbuild=linux-kbuild-6.1 ;;
+		*) kbuild=linux-kbuild-${krel%-amd64} ;;
+		esac
+		img=linux-image-$krel-unsigned
+		apt-cache show "$img" >/dev/null 2>&1 || img=linux-image-$krel
+		log "downloading $krel ($img, headers, kbuild)"
+		(cd "$dir/debs" && apt-get download -q "$img" "linux-headers-$krel" \
+			"$common" "$kbuild" >/dev/null 2>&1) ||
+			die "apt-get download for $krel failed"
+		for p in "$dir"/debs/*.deb; do dpkg -x "$p" "$dir/root"; done
+		# The headers' Makefile includes the common tree by absolute path.
+		sed -i "s|/usr/src/|$dir/root/usr/src/|" \
+			"$dir/root/usr/src/linux-headers-$krel/Makefile"
+		rm -rf "$dir/debs"
+		touch "$dir/.done"
+	fi
+	echo "$dir/root/usr/src/linux-headers-$krel"
+}
+
+# kernel_image KREL: path of the vmlinuz of a fetched kernel.
+kernel_image() { echo "$TCPKA_CACHE/k-$1/root/boot/vmlinuz-$1"; }
+# kernel_modules KREL: the lib/modules/KREL directory of a fetched kernel.
+kernel_modules() { echo "$TCPKA_CACHE/k-$1/root/lib/modules/$1"; }
+
+# The kernel source tree (for checkpatch, KUnit on UML, the debug kernel).
+linux_source() {
+	local dir=$TCPKA_CACHE/linux-source-6.1
+	if [ ! -e "$dir/.done" ]; then
+		need_pkgs linux-source-6.1 xz-utils
+		log "unpacking linux-source-6.1"
+		rm -rf "$dir" && mkdir -p "$dir"
+		tar -C "$dir" --strip-components=1 -xf /usr/src/linux-source-6.1.tar.xz
+		touch "$dir/.done"
+	fi
+	echo "$dir"
+}
