@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Probe-round classification.
+ *
+ * A round starts with the first keepalive probe after the idle time. The
+ * kernel keeps the number of unanswered probes in icsk_probes_out and zeroes
+ * it on any acceptable ACK (tcp_ack()), so the round's fate can be read at
+ * the events that follow, with no hook on the per-packet path:
+ *
+ *   keepalive timer fires, probes_out == 0    -> ack (the peer answered)
+ *   RST received, probes_out > 0              -> rst
+ *   keepalive timer closes the socket         -> timeout (cnt probes or
+ *                                                user_timeout ran out)
+ *   socket leaves ESTABLISHED/CLOSE_WAIT      -> abandoned (a local close:
+ *   otherwise while probes are unanswered        not an outcome)
+ *
+ * Each round ends in exactly one of them; the caller makes that so by
+ * removing its record of the round before it counts an outcome.
+ */
+
+#include "tcpka.h"
+
+struct tcpka_verdict tcpka_classify(bool in_round, enum tcpka_event ev,
+				    unsigned int probes_out)
+{
+	struct tcpka_verdict v = { .outcome = TCPKA_OUT_NONE };
+
+	switch (ev) {
+	case TCPKA_EV_PROBE:
+		/* An answered round not yet seen by the timer hook ends here. */
+		if (in_round && !probes_out)
+			v.outcome = TCPKA_OUT_ACK;
+		v.start = !in_round || !probes_out;
+		v.in_round = true;
+		break;
+	case TCPKA_EV_TIMER:
+		if (in_round && !probes_out)
+			v.outcome = TCPKA_OUT_ACK;
+		v.in_round = in_round && probes_out;
+		break;
+	case TCPKA_EV_RESET:
+		if (in_round)
+			v.outcome = probes_out ? TCPKA_OUT_RST : TCPKA_OUT_ACK;
+		break;
+	case TCPKA_EV_TIMER_CLOSE:
+		/* Only a keepalive round makes this timer close the socket. */
+		if (probes_out)
+			v.outcome = TCPKA_OUT_TIMEOUT;
+		else if (in_round)
+			v.outcome = TCPKA_OUT_ACK;
+		break;
+	case TCPKA_EV_CLOSE:
+		if (in_round)
+			v.outcome = probes_out ? TCPKA_OUT_ABANDONED : TCPKA_OUT_ACK;
+		break;
+	case TCPKA_EV_DESTROY:
+		if (in_round)
+			v.outcome = TCPKA_OUT_ABANDONED;
+		break;
+	}
+	return v;
+}
