@@ -1,0 +1,229 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Where tcpka attaches to the kernel. Observe, never replace: tracepoints
+ * where the kernel has them, kprobes where it has none, nothing on the
+ * per-packet path.
+ *
+ *   sock:inet_sock_set_state   ESTABLISHED: apply the policy;
+ *                              leaving ESTABLISHED/CLOSE_WAIT: a round ends
+ *                              (timeout if inside the keepalive timer)
+ *   tcp:tcp_receive_reset      rst
+ *   tcp:tcp_destroy_sock       drop the socket's round record
+ *   kprobe tcp_write_wakeup    a keepalive probe leaves (LINUX_MIB_TCPKEEPALIVE)
+ *   kretprobe tcp_keepalive_timer
+ *                              entry: an answered round ends in ack;
+ *                              entry to return: "inside the keepalive timer"
+ *
+ * Only tcp_send_reset and tcp_bad_csum are exported to modules, so the
+ * tracepoints are found by name with for_each_kernel_tracepoint(), as
+ * lttng-modules does. On unload every hook is unregistered and
+ * tracepoint_synchronize_unregister() waits for running handlers before
+ * anything they use is freed.
+ */
+
+#include <linux/kprobes.h>
+#include <linux/percpu.h>
+#include <linux/tracepoint.h>
+#include <net/inet_connection_sock.h>
+#include <net/mptcp.h>
+#include <net/tcp.h>
+#include "tcpka_mod.h"
+
+/* The socket whose keepalive timer runs on this CPU, if any. */
+static DEFINE_PER_CPU(const struct sock *, tcpka_ka_sk);
+
+static bool tcpka_is_tcp(const struct sock *sk)
+{
+	return sk->sk_protocol == IPPROTO_TCP && sk->sk_type == SOCK_STREAM &&
+	       (sk->sk_family == AF_INET || sk->sk_family == AF_INET6) &&
+	       !sk_is_mptcp(sk);
+}
+
+#define TCPF_LIVE	(TCPF_ESTABLISHED | TCPF_CLOSE_WAIT)
+
+static void tcpka_tp_set_state(void *data, const struct sock *sk,
+			       const int oldstate, const int newstate)
+{
+	if (!tcpka_is_tcp(sk))
+		return;
+	if (newstate == TCP_ESTABLISHED &&
+	    (oldstate == TCP_SYN_SENT || oldstate == TCP_SYN_RECV)) {
+		tcpka_enforce((struct sock *)sk);
+		return;
+	}
+	if (((1 << oldstate) & TCPF_LIVE) && !((1 << newstate) & TCPF_LIVE))
+		tcpka_track_event(sk, __this_cpu_read(tcpka_ka_sk) == sk ?
+				  TCPKA_EV_TIMER_CLOSE : TCPKA_EV_CLOSE);
+}
+
+static void tcpka_tp_receive_reset(void *data, const struct sock *sk)
+{
+	if (tcpka_is_tcp(sk))
+		tcpka_track_event(sk, TCPKA_EV_RESET);
+}
+
+static void tcpka_tp_destroy_sock(void *data, const struct sock *sk)
+{
+	if (tcpka_is_tcp(sk))
+		tcpka_track_event(sk, TCPKA_EV_DESTROY);
+}
+
+/*
+ * How many LINUX_MIB_TCPKEEPALIVE increments tcp_write_wakeup() is about to
+ * make: none when it sends new data instead, one per probe otherwise (two
+ * with urgent data pending), as tcp_xmit_probe_skb() counts them.
+ */
+static unsigned int tcpka_probes_in_wakeup(const struct sock *sk)
+{
+	const struct tcp_sock *tp = tcp_sk(sk);
+	const struct sk_buff *skb = tcp_send_head(sk);
+
+	if (sk->sk_state == TCP_CLOSE)
+		return 0;
+	if (skb && before(TCP_SKB_CB(skb)->seq, tcp_wnd_end(tp)))
+		return 0;
+	return between(tp->snd_up, tp->snd_una + 1, tp->snd_una + 0xFFFF) ? 2 : 1;
+}
+
+/* int tcp_write_wakeup(struct sock *sk, int mib) */
+static int tcpka_kp_write_wakeup(struct kprobe *p, struct pt_regs *regs)
+{
+	const struct sock *sk = (void *)regs_get_kernel_argument(regs, 0);
+	int mib = regs_get_kernel_argument(regs, 1);
+	unsigned int n;
+
+	if (mib != LINUX_MIB_TCPKEEPALIVE || !tcpka_is_tcp(sk))
+		return 0;
+	n = tcpka_probes_in_wakeup(sk);
+	if (!n)
+		return 0;
+	tcpka_count(sk, TCPKA_MIB_PROBES, n);
+	tcpka_track_event(sk, TCPKA_EV_PROBE);
+	return 0;
+}
+
+static struct kprobe tcpka_kp_wakeup = {
+	.symbol_name	= "tcp_write_wakeup",
+	.pre_handler	= tcpka_kp_write_wakeup,
+};
+
+/* static void tcp_keepalive_timer(struct timer_list *t) */
+static const struct sock *tcpka_timer_sock(struct timer_list *t)
+{
+#ifdef TCPKA_HAVE_ICSK_KEEPALIVE_TIMER
+	return &container_of(t, struct inet_connection_sock,
+			     icsk_keepalive_timer)->icsk_inet.sk;
+#else
+	return container_of(t, struct sock, sk_timer);
+#endif
+}
+
+static int tcpka_krp_timer_entry(struct kretprobe_instance *ri,
+				 struct pt_regs *regs)
+{
+	struct timer_list *t = (void *)regs_get_kernel_argument(regs, 0);
+	const struct sock *sk = tcpka_timer_sock(t);
+
+	/* The timer's storage is shared with MPTCP's own timer. */
+	if (!tcpka_is_tcp(sk))
+		return 0;
+	__this_cpu_write(tcpka_ka_sk, sk);
+	tcpka_track_event(sk, TCPKA_EV_TIMER);
+	return 0;
+}
+
+static int tcpka_krp_timer_return(struct kretprobe_instance *ri,
+				  struct pt_regs *regs)
+{
+	__this_cpu_write(tcpka_ka_sk, NULL);
+	return 0;
+}
+
+static struct kretprobe tcpka_krp_timer = {
+	.kp.symbol_name	= "tcp_keepalive_timer",
+	.entry_handler	= tcpka_krp_timer_entry,
+	.handler	= tcpka_krp_timer_return,
+};
+
+struct tcpka_tracepoint {
+	const char *name;
+	void *probe;
+	struct tracepoint *tp;
+};
+
+static struct tcpka_tracepoint tcpka_tps[] = {
+	{ "inet_sock_set_state", tcpka_tp_set_state },
+	{ "tcp_receive_reset", tcpka_tp_receive_reset },
+	{ "tcp_destroy_sock", tcpka_tp_destroy_sock },
+};
+
+static void tcpka_find_tp(struct tracepoint *tp, void *priv)
+{
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(tcpka_tps); i++)
+		if (!tcpka_tps[i].tp && !strcmp(tp->name, tcpka_tps[i].name))
+			tcpka_tps[i].tp = tp;
+}
+
+static void tcpka_tps_unregister(int n)
+{
+	while (n-- > 0)
+		tracepoint_probe_unregister(tcpka_tps[n].tp, tcpka_tps[n].probe,
+					    NULL);
+}
+
+int tcpka_hooks_init(void)
+{
+	int i, err;
+
+	for_each_kernel_tracepoint(tcpka_find_tp, NULL);
+	for (i = 0; i < ARRAY_SIZE(tcpka_tps); i++) {
+		if (!tcpka_tps[i].tp) {
+			pr_err("tcpka: tracepoint %s not found\n",
+			       tcpka_tps[i].name);
+			return -ENOENT;
+		}
+	}
+
+	/* Rounds in progress must be known before any of them can end. */
+	tcpka_krp_timer.maxactive = 4 * num_possible_cpus();
+	err = register_kretprobe(&tcpka_krp_timer);
+	if (err) {
+		pr_err("tcpka: kretprobe on tcp_keepalive_timer: %d\n", err);
+		return err;
+	}
+	err = register_kprobe(&tcpka_kp_wakeup);
+	if (err) {
+		pr_err("tcpka: kprobe on tcp_write_wakeup: %d\n", err);
+		goto err_krp;
+	}
+	for (i = 0; i < ARRAY_SIZE(tcpka_tps); i++) {
+		err = tracepoint_probe_register(tcpka_tps[i].tp,
+						tcpka_tps[i].probe, NULL);
+		if (err) {
+			pr_err("tcpka: tracepoint %s: %d\n", tcpka_tps[i].name,
+			       err);
+			goto err_tps;
+		}
+	}
+	return 0;
+
+err_tps:
+	tcpka_tps_unregister(i);
+	tracepoint_synchronize_unregister();
+	unregister_kprobe(&tcpka_kp_wakeup);
+err_krp:
+	unregister_kretprobe(&tcpka_krp_timer);
+	return err;
+}
+
+void tcpka_hooks_exit(void)
+{
+	tcpka_tps_unregister(ARRAY_SIZE(tcpka_tps));
+	unregister_kprobe(&tcpka_kp_wakeup);
+	unregister_kretprobe(&tcpka_krp_timer);
+	/* Handlers still running on other CPUs finish before we free. */
+	tracepoint_synchronize_unregister();
+	synchronize_rcu();
+}

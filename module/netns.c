@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Per network namespace state: net.tcpka.enabled, the /proc/net/tcpka
+ * directory and the counters.
+ *
+ * Hooks reach a namespace's state through tcpka_pernet() inside an RCU
+ * read-side section (tracepoint and kprobe handlers run with preemption
+ * off). A namespace on its way out is first marked dead, then one RCU grace
+ * period passes for the whole batch, and only then are its counters freed.
+ */
+
+#include <linux/capability.h>
+#include <linux/module.h>
+#include <linux/proc_fs.h>
+#include <linux/sysctl.h>
+#include <net/net_namespace.h>
+#include <net/netns/generic.h>
+#include "tcpka_mod.h"
+
+static bool enabled = true;
+module_param(enabled, bool, 0444);
+MODULE_PARM_DESC(enabled,
+		 "Initial value of net.tcpka.enabled in every network namespace (default 1)");
+
+static unsigned int tcpka_net_id __read_mostly;
+
+struct tcpka_net *tcpka_pernet(const struct net *net)
+{
+	struct tcpka_net *tn = net_generic(net, tcpka_net_id);
+
+	return READ_ONCE(tn->alive) ? tn : NULL;
+}
+
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
+#define TCPKA_CTL_CONST const
+#else
+#define TCPKA_CTL_CONST
+#endif
+
+/*
+ * Writable only with CAP_NET_ADMIN in the initial user namespace: root in a
+ * container cannot switch off what the host set.
+ */
+static int tcpka_sysctl_enabled(TCPKA_CTL_CONST struct ctl_table *table,
+				int write, void *buffer, size_t *lenp,
+				loff_t *ppos)
+{
+	int ret;
+
+	if (write && !capable(CAP_NET_ADMIN)) {
+		pr_warn_ratelimited("tcpka: net.tcpka.enabled: write needs CAP_NET_ADMIN in the initial user namespace\n");
+		return -EPERM;
+	}
+	ret = proc_dointvec_minmax(table, write, buffer, lenp, ppos);
+	if (write && ret == -EINVAL)
+		pr_warn_ratelimited("tcpka: net.tcpka.enabled: invalid value '%.*s' (0 or 1)\n",
+				    (int)min_t(size_t, *lenp, 32), (char *)buffer);
+	return ret;
+}
+
+static struct ctl_table tcpka_sysctl_template[] = {
+	{
+		.procname	= "enabled",
+		.maxlen		= sizeof(int),
+		.mode		= 0644,
+		.proc_handler	= tcpka_sysctl_enabled,
+		.extra1		= SYSCTL_ZERO,
+		.extra2		= SYSCTL_ONE,
+	},
+	{ }
+};
+
+static int tcpka_sysctl_init(struct net *net, struct tcpka_net *tn)
+{
+	struct ctl_table *table;
+
+	table = kmemdup(tcpka_sysctl_template, sizeof(tcpka_sysctl_template),
+			GFP_KERNEL);
+	if (!table)
+		return -ENOMEM;
+	table[0].data = &tn->enabled;
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
+	tn->sysctl = register_net_sysctl_sz(net, "net/tcpka", table,
+					    ARRAY_SIZE(tcpka_sysctl_template) - 1);
+#else
+	tn->sysctl = register_net_sysctl(net, "net/tcpka", table);
+#endif
+	if (!tn->sysctl) {
+		kfree(table);
+		return -ENOMEM;
+	}
+	tn->sysctl_table = table;
+	return 0;
+}
+
+static void tcpka_sysctl_exit(struct tcpka_net *tn)
+{
+	unregister_net_sysctl_table(tn->sysctl);
+	kfree(tn->sysctl_table);
+}
+
+static int __net_init tcpka_net_init(struct net *net)
+{
+	struct tcpka_net *tn = net_generic(net, tcpka_net_id);
+	int err;
+
+	tn->enabled = enabled;
+	err = tcpka_stats_net_init(tn);
+	if (err)
+		return err;
+	err = tcpka_sysctl_init(net, tn);
+	if (err)
+		goto err_stats;
+
+	err = -ENOMEM;
+	tn->proc = proc_net_mkdir(net, "tcpka", net->proc_net);
+	if (!tn->proc)
+		goto err_sysctl;
+	err = tcpka_policy_proc_create(tn->proc);
+	if (err)
+		goto err_proc;
+	err = tcpka_stats_proc_create(tn->proc);
+	if (err)
+		goto err_proc;
+
+	WRITE_ONCE(tn->alive, true);
+	return 0;
+
+err_proc:
+	remove_proc_subtree("tcpka", net->proc_net);
+err_sysctl:
+	tcpka_sysctl_exit(tn);
+err_stats:
+	tcpka_stats_net_exit(tn);
+	return err;
+}
+
+static void __net_exit tcpka_net_exit(struct net *net)
+{
+	struct tcpka_net *tn = net_generic(net, tcpka_net_id);
+
+	WRITE_ONCE(tn->alive, false);
+	remove_proc_subtree("tcpka", net->proc_net);
+	tcpka_sysctl_exit(tn);
+}
+
+static void __net_exit tcpka_net_exit_batch(struct list_head *net_exit_list)
+{
+	struct net *net;
+
+	/* No hook still holds a pointer to these namespaces' counters. */
+	synchronize_rcu();
+	list_for_each_entry(net, net_exit_list, exit_list)
+		tcpka_stats_net_exit(net_generic(net, tcpka_net_id));
+}
+
+static struct pernet_operations tcpka_net_ops = {
+	.init		= tcpka_net_init,
+	.exit		= tcpka_net_exit,
+	.exit_batch	= tcpka_net_exit_batch,
+	.id		= &tcpka_net_id,
+	.size		= sizeof(struct tcpka_net),
+};
+
+int tcpka_netns_init(void)
+{
+	return register_pernet_subsys(&tcpka_net_ops);
+}
+
+void tcpka_netns_exit(void)
+{
+	unregister_pernet_subsys(&tcpka_net_ops);
+}
