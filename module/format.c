@@ -5,6 +5,7 @@
  */
 
 #include <linux/kernel.h>
+#include <linux/stdarg.h>
 #include "tcpka.h"
 
 const char *const tcpka_mib_names[TCPKA_MIB_NR] = {
@@ -24,10 +25,17 @@ const enum tcpka_mib tcpka_row_mibs[TCPKA_ROW_MIBS] = {
 	TCPKA_MIB_RST, TCPKA_MIB_TIMEOUT, TCPKA_MIB_ABANDONED,
 };
 
-/* Append to @buf at offset @n, keeping snprintf() semantics. */
-#define tcpka_append(buf, len, n, fmt, ...)				\
-	((n) += snprintf((buf) + min_t(size_t, (n), (len)),		\
-			 (len) - min_t(size_t, (n), (len)), fmt, ##__VA_ARGS__))
+/* Append to @buf at offset *@n, keeping snprintf() semantics. */
+static __printf(4, 5) void tcpka_append(char *buf, size_t len, int *n,
+					const char *fmt, ...)
+{
+	size_t at = min_t(size_t, *n, len);
+	va_list args;
+
+	va_start(args, fmt);
+	*n += vsnprintf(buf + at, len - at, fmt, args);
+	va_end(args);
+}
 
 int tcpka_format_stats(char *buf, size_t len, const u64 *vals)
 {
@@ -36,7 +44,7 @@ int tcpka_format_stats(char *buf, size_t len, const u64 *vals)
 	if (len)
 		buf[0] = '\0';
 	for (i = 0; i < TCPKA_MIB_NR; i++)
-		tcpka_append(buf, len, n, "%s %llu\n", tcpka_mib_names[i],
+		tcpka_append(buf, len, &n, "%s %llu\n", tcpka_mib_names[i],
 			     (unsigned long long)vals[i]);
 	return n;
 }
@@ -47,10 +55,10 @@ int tcpka_format_row_header(char *buf, size_t len)
 
 	if (len)
 		buf[0] = '\0';
-	tcpka_append(buf, len, n, "cgroup");
+	tcpka_append(buf, len, &n, "cgroup");
 	for (i = 0; i < TCPKA_ROW_MIBS; i++)
-		tcpka_append(buf, len, n, " %s", tcpka_mib_names[tcpka_row_mibs[i]]);
-	tcpka_append(buf, len, n, " policy\n");
+		tcpka_append(buf, len, &n, " %s", tcpka_mib_names[tcpka_row_mibs[i]]);
+	tcpka_append(buf, len, &n, " policy\n");
 	return n;
 }
 
@@ -70,21 +78,21 @@ int tcpka_format_row(char *buf, size_t len, const char *path, const u64 *vals,
 
 	if (len)
 		buf[0] = '\0';
-	tcpka_append(buf, len, n, "%s", path);
+	tcpka_append(buf, len, &n, "%s", path);
 	for (i = 0; i < TCPKA_ROW_MIBS; i++)
-		tcpka_append(buf, len, n, " %llu",
+		tcpka_append(buf, len, &n, " %llu",
 			     (unsigned long long)vals[tcpka_row_mibs[i]]);
 	if (!pol) {
-		tcpka_append(buf, len, n, " -\n");
+		tcpka_append(buf, len, &n, " -\n");
 		return n;
 	}
-	tcpka_append(buf, len, n, " ");
+	tcpka_append(buf, len, &n, " ");
 	k = tcpka_policy_format(buf + min_t(size_t, n, len),
 				len - min_t(size_t, n, len), pol, ',');
 	n += k;
 	if (!(pol->has & TCPKA_HAS(TCPKA_KEY_MODE)))
-		tcpka_append(buf, len, n, "%smode=%s", k ? "," : "",
+		tcpka_append(buf, len, &n, "%smode=%s", k ? "," : "",
 			     tcpka_mode_name(pol->mode));
-	tcpka_append(buf, len, n, ",from=%s\n", from);
+	tcpka_append(buf, len, &n, ",from=%s\n", from);
 	return n;
 }

@@ -31,9 +31,8 @@ struct tcpka_net *tcpka_pernet(const struct net *net)
 	return READ_ONCE(tn->alive) ? tn : NULL;
 }
 
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
-#define TCPKA_CTL_CONST const
-#else
+/* Since 6.11 proc handlers take a const table (see Kbuild). */
+#ifndef TCPKA_CTL_CONST
 #define TCPKA_CTL_CONST
 #endif
 
@@ -79,7 +78,7 @@ static int tcpka_sysctl_init(struct net *net, struct tcpka_net *tn)
 	if (!table)
 		return -ENOMEM;
 	table[0].data = &tn->enabled;
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
+#ifdef TCPKA_HAVE_NET_SYSCTL_SZ
 	tn->sysctl = register_net_sysctl_sz(net, "net/tcpka", table,
 					    ARRAY_SIZE(tcpka_sysctl_template) - 1);
 #else
