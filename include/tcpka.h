@@ -142,6 +142,7 @@ enum tcpka_mib {
 	TCPKA_MIB_ABANDONED,		/* rounds_abandoned */
 	TCPKA_MIB_TRACK_OVERFLOW,	/* track_overflow */
 	TCPKA_MIB_ROWS_OVERFLOW,	/* cgroup_rows_overflow */
+	TCPKA_MIB_REENFORCED,		/* force_reapplied */
 	TCPKA_MIB_NR,
 };
 

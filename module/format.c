@@ -18,6 +18,7 @@ const char *const tcpka_mib_names[TCPKA_MIB_NR] = {
 	[TCPKA_MIB_ABANDONED]		= "rounds_abandoned",
 	[TCPKA_MIB_TRACK_OVERFLOW]	= "track_overflow",
 	[TCPKA_MIB_ROWS_OVERFLOW]	= "cgroup_rows_overflow",
+	[TCPKA_MIB_REENFORCED]		= "force_reapplied",
 };
 
 const enum tcpka_mib tcpka_row_mibs[TCPKA_ROW_MIBS] = {

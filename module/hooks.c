@@ -13,6 +13,10 @@
  *   kretprobe tcp_keepalive_timer
  *                              entry: an answered round ends in ack;
  *                              entry to return: "inside the keepalive timer"
+ *   kretprobe tcp_setsockopt, sock_setsockopt
+ *                              an application changed a keepalive option:
+ *                              a mode=force policy is put back (per call,
+ *                              only for those options)
  *
  * Only tcp_send_reset and tcp_bad_csum are exported to modules, so the
  * tracepoints are found by name with for_each_kernel_tracepoint(), as
@@ -145,6 +149,75 @@ static struct kretprobe tcpka_krp_timer = {
 	.handler	= tcpka_krp_timer_return,
 };
 
+/*
+ * int tcp_setsockopt(struct sock *sk, int level, int optname, ...)
+ * int sock_setsockopt(struct socket *sock, int level, int optname, ...)
+ * Both lock the socket themselves, so no caller holds its spinlock.
+ */
+static bool tcpka_keepalive_opt(int level, int optname)
+{
+	if (level == SOL_SOCKET)
+		return optname == SO_KEEPALIVE;
+	return level == SOL_TCP &&
+	       (optname == TCP_KEEPIDLE || optname == TCP_KEEPINTVL ||
+		optname == TCP_KEEPCNT || optname == TCP_USER_TIMEOUT);
+}
+
+static int tcpka_krp_sockopt_entry(struct kretprobe_instance *ri,
+				   struct pt_regs *regs, struct sock *sk)
+{
+	int level = regs_get_kernel_argument(regs, 1);
+	int optname = regs_get_kernel_argument(regs, 2);
+
+	if (!sk || !tcpka_is_tcp(sk) || !tcpka_keepalive_opt(level, optname))
+		return 1;	/* no return handler */
+	*(struct sock **)ri->data = sk;
+	return 0;
+}
+
+static int tcpka_krp_tcp_sockopt_entry(struct kretprobe_instance *ri,
+				       struct pt_regs *regs)
+{
+	return tcpka_krp_sockopt_entry(ri, regs,
+				       (void *)regs_get_kernel_argument(regs, 0));
+}
+
+static int tcpka_krp_sock_sockopt_entry(struct kretprobe_instance *ri,
+					struct pt_regs *regs)
+{
+	struct socket *sock = (void *)regs_get_kernel_argument(regs, 0);
+
+	return tcpka_krp_sockopt_entry(ri, regs, sock->sk);
+}
+
+static int tcpka_krp_sockopt_return(struct kretprobe_instance *ri,
+				    struct pt_regs *regs)
+{
+	/* The caller still holds the file, so the socket is alive. */
+	if (!regs_return_value(regs))
+		tcpka_reenforce(*(struct sock **)ri->data);
+	return 0;
+}
+
+static struct kretprobe tcpka_krp_sockopt[] = {
+	{
+		.kp.symbol_name	= "tcp_setsockopt",
+		.entry_handler	= tcpka_krp_tcp_sockopt_entry,
+		.handler	= tcpka_krp_sockopt_return,
+		.data_size	= sizeof(struct sock *),
+	},
+	{
+		.kp.symbol_name	= "sock_setsockopt",
+		.entry_handler	= tcpka_krp_sock_sockopt_entry,
+		.handler	= tcpka_krp_sockopt_return,
+		.data_size	= sizeof(struct sock *),
+	},
+};
+
+static struct kretprobe *tcpka_krp_sockopt_ptrs[] = {
+	&tcpka_krp_sockopt[0], &tcpka_krp_sockopt[1],
+};
+
 struct tcpka_tracepoint {
 	const char *name;
 	void *probe;
@@ -198,6 +271,14 @@ int tcpka_hooks_init(void)
 		pr_err("tcpka: kprobe on tcp_write_wakeup: %d\n", err);
 		goto err_krp;
 	}
+	for (i = 0; i < ARRAY_SIZE(tcpka_krp_sockopt); i++)
+		tcpka_krp_sockopt[i].maxactive = 4 * num_possible_cpus();
+	err = register_kretprobes(tcpka_krp_sockopt_ptrs,
+				  ARRAY_SIZE(tcpka_krp_sockopt_ptrs));
+	if (err) {
+		pr_err("tcpka: kretprobes on setsockopt: %d\n", err);
+		goto err_kp;
+	}
 	for (i = 0; i < ARRAY_SIZE(tcpka_tps); i++) {
 		err = tracepoint_probe_register(tcpka_tps[i].tp,
 						tcpka_tps[i].probe, NULL);
@@ -212,6 +293,9 @@ int tcpka_hooks_init(void)
 err_tps:
 	tcpka_tps_unregister(i);
 	tracepoint_synchronize_unregister();
+	unregister_kretprobes(tcpka_krp_sockopt_ptrs,
+			      ARRAY_SIZE(tcpka_krp_sockopt_ptrs));
+err_kp:
 	unregister_kprobe(&tcpka_kp_wakeup);
 err_krp:
 	unregister_kretprobe(&tcpka_krp_timer);
@@ -221,6 +305,8 @@ err_krp:
 void tcpka_hooks_exit(void)
 {
 	tcpka_tps_unregister(ARRAY_SIZE(tcpka_tps));
+	unregister_kretprobes(tcpka_krp_sockopt_ptrs,
+			      ARRAY_SIZE(tcpka_krp_sockopt_ptrs));
 	unregister_kprobe(&tcpka_kp_wakeup);
 	unregister_kretprobe(&tcpka_krp_timer);
 	/* Handlers still running on other CPUs finish before we free. */

@@ -59,6 +59,7 @@ int tcpka_policy_proc_create(struct proc_dir_entry *dir);
 
 /* enforce.c */
 void tcpka_enforce(struct sock *sk);
+void tcpka_reenforce(struct sock *sk);
 
 /* stats.c */
 void tcpka_count(const struct sock *sk, enum tcpka_mib f, unsigned int n);
