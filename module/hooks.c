@@ -9,6 +9,7 @@
  *                              (timeout if inside the keepalive timer)
  *   tcp:tcp_receive_reset      rst
  *   tcp:tcp_destroy_sock       drop the socket's round record
+ *   cgroup:cgroup_mkdir        a policy's cgroup was created again: rebind
  *   kprobe tcp_write_wakeup    a keepalive probe leaves (LINUX_MIB_TCPKEEPALIVE)
  *   kretprobe tcp_keepalive_timer
  *                              entry: an answered round ends in ack;
@@ -228,6 +229,7 @@ static struct tcpka_tracepoint tcpka_tps[] = {
 	{ "inet_sock_set_state", tcpka_tp_set_state },
 	{ "tcp_receive_reset", tcpka_tp_receive_reset },
 	{ "tcp_destroy_sock", tcpka_tp_destroy_sock },
+	{ "cgroup_mkdir", tcpka_policy_cgroup_mkdir },
 };
 
 static void tcpka_find_tp(struct tracepoint *tp, void *priv)

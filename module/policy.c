@@ -6,6 +6,11 @@
  * same table. A write is parsed and every cgroup resolved before anything
  * changes; then a new table is built and published with RCU under
  * tcpka_policy_mutex. Lookups from the hooks take no lock.
+ *
+ * A policy names a cgroup by path but is bound to the cgroup's id. When a
+ * cgroup with a policy's path is created again (a systemd unit restarted,
+ * a pod's container replaced), the cgroup_mkdir tracepoint schedules
+ * tcpka_rebind_work, which moves the policy to the new cgroup.
  */
 
 #include <linux/capability.h>
@@ -19,6 +24,7 @@
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <linux/workqueue.h>
 #include "tcpka_mod.h"
 
 /* Module parameters: the default policy of the root cgroup. */
@@ -222,6 +228,78 @@ out:
 	return ret;
 }
 
+/* Move policies whose path now names another cgroup to that cgroup. */
+static void tcpka_rebind(struct work_struct *work)
+{
+	const struct tcpka_table *old;
+	struct tcpka_table *t;
+	struct tcpka_op *ops;
+	struct cgroup *cgrp;
+	unsigned int i, n = 0;
+	u64 id;
+
+	mutex_lock(&tcpka_policy_mutex);
+	old = tcpka_policy_table();
+	if (!old || !old->nr)
+		goto out;
+	ops = kcalloc(2 * old->nr, sizeof(*ops), GFP_KERNEL);
+	if (!ops)
+		goto out;
+	for (i = 0; i < old->nr; i++) {
+		const struct tcpka_entry *e = &old->e[i];
+
+		cgrp = cgroup_get_from_path(e->path);
+		if (IS_ERR(cgrp))
+			continue;
+		id = cgroup_id(cgrp);
+		cgroup_put(cgrp);
+		/* An explicit policy on the new cgroup wins. */
+		if (id == e->cgid || tcpka_table_find(old, id))
+			continue;
+		ops[n++] = (struct tcpka_op){ .verb = TCPKA_VERB_DEL,
+					      .cgid = e->cgid };
+		ops[n++] = (struct tcpka_op){ .verb = TCPKA_VERB_SET,
+					      .cgid = id, .path = e->path,
+					      .pol = e->pol };
+		pr_info("tcpka: policy of %s follows its recreated cgroup\n",
+			e->path);
+	}
+	if (n) {
+		t = tcpka_table_apply(old, ops, n, GFP_KERNEL);
+		if (!IS_ERR(t))
+			tcpka_table_publish(t);
+	}
+	kfree(ops);
+out:
+	mutex_unlock(&tcpka_policy_mutex);
+}
+
+static DECLARE_WORK(tcpka_rebind_work, tcpka_rebind);
+
+/**
+ * tcpka_policy_cgroup_mkdir - the cgroup:cgroup_mkdir tracepoint
+ * @data: unused
+ * @cgrp: the new cgroup
+ * @path: its path
+ *
+ * Context: atomic (the tracepoint runs under a spinlock).
+ */
+void tcpka_policy_cgroup_mkdir(void *data, struct cgroup *cgrp,
+			       const char *path)
+{
+	const struct tcpka_table *t;
+	bool hit = false;
+	unsigned int i;
+
+	rcu_read_lock();
+	t = rcu_dereference(tcpka_table);
+	for (i = 0; t && i < t->nr && !hit; i++)
+		hit = !strcmp(t->e[i].path, path);
+	rcu_read_unlock();
+	if (hit)
+		schedule_work(&tcpka_rebind_work);
+}
+
 static int tcpka_policy_show(struct seq_file *m, void *v)
 {
 	const struct tcpka_table *t;
@@ -314,6 +392,7 @@ int tcpka_policy_init(void)
 /* After the hooks and every policy file are gone. */
 void tcpka_policy_exit(void)
 {
+	cancel_work_sync(&tcpka_rebind_work);
 	mutex_lock(&tcpka_policy_mutex);
 	tcpka_table_publish(NULL);
 	mutex_unlock(&tcpka_policy_mutex);

@@ -55,6 +55,8 @@ int tcpka_policy_init(void);
 void tcpka_policy_exit(void);
 const struct tcpka_entry *tcpka_policy_lookup(struct cgroup *cgrp);
 struct tcpka_table *tcpka_policy_table(void);
+void tcpka_policy_cgroup_mkdir(void *data, struct cgroup *cgrp,
+			       const char *path);
 int tcpka_policy_proc_create(struct proc_dir_entry *dir);
 
 /* enforce.c */
