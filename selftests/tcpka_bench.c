@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tcpka_bench: the workloads `make bench` times inside the VM.
+ *
+ *   tcpka_bench churn N     N connect/accept/close cycles over loopback
+ *                           (the path tcpka's hooks are on: state changes,
+ *                           policy lookups, socket destruction)
+ *   tcpka_bench stream MB   MB megabytes through one loopback connection
+ *                           (the per-packet path, where tcpka has no hook)
+ *   tcpka_bench idle N S    N idle keepalive connections for S seconds
+ *                           while streaming, to load the keepalive timer
+ *
+ * Prints one "name value unit" line. Ratios are the caller's business.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void die(const char *what)
+{
+	perror(what);
+	exit(1);
+}
+
+static int listener(struct sockaddr_in *a)
+{
+	socklen_t len = sizeof(*a);
+	int one = 1, fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	if (fd < 0)
+		die("socket");
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	memset(a, 0, sizeof(*a));
+	a->sin_family = AF_INET;
+	a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (bind(fd, (void *)a, sizeof(*a)) || listen(fd, 4096) ||
+	    getsockname(fd, (void *)a, &len))
+		die("listen");
+	return fd;
+}
+
+static int dial(const struct sockaddr_in *a)
+{
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	if (fd < 0 || connect(fd, (const void *)a, sizeof(*a)))
+		die("connect");
+	return fd;
+}
+
+static void churn(long n)
+{
+	struct sockaddr_in a;
+	int lfd = listener(&a), fd, c;
+	struct linger lg = { 1, 0 };
+	double t0;
+	pid_t pid;
+	long i;
+
+	pid = fork();
+	if (pid == 0) {
+		for (;;) {
+			c = accept(lfd, NULL, NULL);
+			if (c < 0)
+				_exit(0);
+			close(c);
+		}
+	}
+	t0 = now();
+	for (i = 0; i < n; i++) {
+		fd = dial(&a);
+		/* RST on close: no TIME_WAIT pile-up skewing later cycles. */
+		setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+		close(fd);
+	}
+	printf("%s %.0f conn/s\n", "churn", n / (now() - t0));
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+}
+
+static double stream(long mb)
+{
+	static char buf[1 << 16];
+	struct sockaddr_in a;
+	int lfd = listener(&a), fd, c;
+	long left = mb << 20;
+	double t0;
+	ssize_t r;
+	pid_t pid;
+
+	pid = fork();
+	if (pid == 0) {
+		c = accept(lfd, NULL, NULL);
+		while ((r = read(c, buf, sizeof(buf))) > 0)
+			;
+		_exit(0);
+	}
+	fd = dial(&a);
+	t0 = now();
+	while (left > 0) {
+		r = write(fd, buf, left < (long)sizeof(buf) ? left : (long)sizeof(buf));
+		if (r <= 0)
+			die("write");
+		left -= r;
+	}
+	close(fd);
+	waitpid(pid, NULL, 0);
+	return mb / (now() - t0);
+}
+
+static void idle(long n, long secs)
+{
+	struct sockaddr_in a;
+	int lfd = listener(&a), *fds, one = 1;
+	double t0, mbs = 0;
+	long i, rounds = 0;
+
+	fds = calloc(n, sizeof(*fds));
+	if (!fds)
+		die("calloc");
+	for (i = 0; i < n; i++) {
+		fds[i] = dial(&a);
+		setsockopt(fds[i], SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one));
+		setsockopt(fds[i], IPPROTO_TCP, TCP_KEEPIDLE, &one, sizeof(one));
+		setsockopt(fds[i], IPPROTO_TCP, TCP_KEEPINTVL, &one, sizeof(one));
+	}
+	t0 = now();
+	while (now() - t0 < secs) {
+		mbs += stream(64);
+		rounds++;
+	}
+	printf("%s %.1f MB/s\n", "idle-stream", mbs / rounds);
+	for (i = 0; i < n; i++)
+		close(fds[i]);
+	free(fds);
+	close(lfd);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc == 3 && !strcmp(argv[1], "churn")) {
+		churn(atol(argv[2]));
+	} else if (argc == 3 && !strcmp(argv[1], "stream")) {
+		printf("stream %.1f MB/s\n", stream(atol(argv[2])));
+	} else if (argc == 4 && !strcmp(argv[1], "idle")) {
+		idle(atol(argv[2]), atol(argv[3]));
+	} else {
+		fprintf(stderr, "usage: tcpka_bench churn N | stream MB | idle N SECS\n");
+		return 2;
+	}
+	return 0;
+}
