@@ -1,0 +1,265 @@
+# SPDX-License-Identifier: GPL-2.0
+# Helpers of tcpka's end-to-end selftests. Sourced by tcpka.sh inside the
+# test VM (busybox sh, iproute2 ip, tcpka_peer); see README.
+#
+# Every test runs in a subshell with its own directory $D, a number $N
+# (unique netns names, addresses, cgroups) and an error list $D/err:
+# check helpers append to it, and the test is "ok" only if it stays empty.
+
+CG=/sys/fs/cgroup
+PROC=/proc/net/tcpka
+PEER=${PEER:-/selftests/tcpka_peer}
+KO=${KO:-/tcpka/tcpka.ko}
+OUT=${OUT:-/tmp/tcpka}
+
+say() { echo "[$T] $*"; }
+
+# busybox sh runs its own applets first: iproute2's ip by its path.
+ip() { /sbin/ip "$@"; }
+
+# fail MSG: record a failed expectation of the current test.
+fail() {
+	echo "$*" >>"$D/err"
+	say "FAIL: $*"
+}
+
+# Expectations. WHAT names the value in the failure message; a missing value
+# (module not loaded, file absent) is "NA" and fails every comparison.
+expect_eq() {
+	[ "$2" = "$3" ] || fail "$1=$2, expected $3"
+}
+expect_ne() {
+	[ "$2" != "$3" ] || fail "$1=$2, expected anything else"
+}
+_num() { case $1 in '' | *[!0-9.-]*) return 1 ;; esac; }
+expect_ge() {
+	_num "$2" && awk -v a="$2" -v b="$3" 'BEGIN { exit !(a >= b) }' ||
+		fail "$1=$2, expected >= $3"
+}
+expect_le() {
+	_num "$2" && awk -v a="$2" -v b="$3" 'BEGIN { exit !(a <= b) }' ||
+		fail "$1=$2, expected <= $3"
+}
+expect_range() {
+	_num "$2" && awk -v a="$2" -v lo="$3" -v hi="$4" \
+		'BEGIN { exit !(a >= lo && a <= hi) }' ||
+		fail "$1=$2, expected in [$3, $4]"
+}
+
+uptime_now() {
+	local up rest
+	read -r up rest </proc/uptime
+	echo "$up"
+}
+
+# fsub A B: A - B, for times.
+fsub() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a - b }'; }
+
+# --- cgroups ------------------------------------------------------------
+
+# cg_make PATH...: create cgroups (paths as in /proc/PID/cgroup).
+cg_make() {
+	local p
+	for p in "$@"; do mkdir -p "$CG$p" || fail "mkdir cgroup $p"; done
+}
+
+# --- network namespaces -------------------------------------------------
+
+# pair SUFFIX I [CSUFFIX]: netns c$N$CSUFFIX (client) and s$N$SUFFIX
+# (server) joined by a veth pair, v4 10.N.I.1 (client) / 10.N.I.2 (server),
+# v6 fd00:N:I::1 / ::2. Pairs of a test share its client netns unless
+# CSUFFIX says otherwise.
+pair() {
+	local sfx=$1 i=$2 c=c$N$3 s=s$N$1
+	[ -e "/run/netns/$c" ] || ip netns add "$c" || fail "netns add $c"
+	ip netns add "$s" || fail "netns add $s"
+	ip link add "vc$N$sfx" netns "$c" type veth peer name "vs$N$sfx" \
+		netns "$s" || fail "veth $c/$s"
+	ip -n "$c" -b - <<-EOF || fail "setup $c"
+		link set lo up
+		link set vc$N$sfx up
+		addr add 10.$N.$i.1/24 dev vc$N$sfx
+		addr add fd00:$N:$i::1/64 dev vc$N$sfx nodad
+	EOF
+	ip -n "$s" -b - <<-EOF || fail "setup $s"
+		link set lo up
+		link set vs$N$sfx up
+		addr add 10.$N.$i.2/24 dev vs$N$sfx
+		addr add fd00:$N:$i::2/64 dev vs$N$sfx nodad
+	EOF
+}
+
+# srv_addr FAMILY I: the server address of pair I (FAMILY 4 or 6).
+srv_addr() { if [ "$1" = 6 ]; then echo "fd00:$N:$2::2"; else echo "10.$N.$2.2"; fi; }
+
+# link_down SUFFIX: the server end of a pair goes down; the client's probes
+# are sent and lost.
+link_down() { ip -n "s$N$1" link set "vs$N$1" down || fail "link down s$N$1"; }
+
+# in_ns NS CMD...: run CMD in network namespace NS.
+in_ns() {
+	local ns=$1
+	shift
+	nsenter --net="/run/netns/$ns" "$@"
+}
+
+# --- peers --------------------------------------------------------------
+
+# peer NAME CGROUP NS client|server [OPTS] ADDR PORT: start tcpka_peer in the
+# background, inside CGROUP (its pid is written to cgroup.procs before
+# exec) and netns NS. Output in $D/NAME.out, pid in $D/NAME.pid.
+peer() {
+	local name=$1 cg=$2 ns=$3 role=$4
+	shift 4
+	sh -c 'echo $$ >"$0/cgroup.procs" && exec "$@"' "$CG$cg" \
+		"$PEER" "$role" -N "/run/netns/$ns" "$@" >"$D/$name.out" 2>&1 &
+	echo $! >"$D/$name.pid"
+}
+
+# wait_line NAME REGEX [SECS]: wait until a peer's output has a matching line.
+wait_line() {
+	local f=$D/$1.out n=0 max=$((${3:-10} * 10))
+	while ! grep -q "$2" "$f" 2>/dev/null; do
+		n=$((n + 1))
+		if [ $n -gt $max ]; then
+			fail "$1: no '$2' within ${3:-10}s ($(tr '\n' '|' <"$f" 2>/dev/null))"
+			return 1
+		fi
+		sleep 0.1
+	done
+}
+
+# pv NAME EVENT KEY: a value from a peer's output line starting with EVENT.
+pv() {
+	local v
+	v=$(awk -v ev="$2" -v k="$3=" '$1 == ev {
+		for (i = 2; i <= NF; i++)
+			if (index($i, k) == 1) { print substr($i, length(k) + 1); exit }
+	}' "$D/$1.out" 2>/dev/null)
+	echo "${v:-NA}"
+}
+
+# expect_opts NAME EVENT keepalive idle intvl cnt user_timeout: the socket
+# options a peer reported at EVENT ("-" skips one).
+expect_opts() {
+	local name=$1 ev=$2 k v
+	shift 2
+	for k in keepalive idle intvl cnt user_timeout; do
+		v=$1
+		shift
+		[ "$v" = - ] && continue
+		expect_eq "$name $k" "$(pv "$name" "$ev" "$k")" "$v"
+	done
+}
+
+# peer_end NAME SECS: wait for a peer's "end" line; prints nothing.
+peer_end() { wait_line "$1" '^end ' "$2"; }
+
+# elapsed NAME: seconds from "established" to "end" of a peer.
+elapsed() {
+	local a b
+	a=$(pv "$1" established t)
+	b=$(pv "$1" end t)
+	if [ "$a" = NA ] || [ "$b" = NA ]; then echo NA; else fsub "$b" "$a"; fi
+}
+
+kill_peers() {
+	local f
+	for f in "$D"/*.pid; do
+		[ -e "$f" ] && kill "$(cat "$f")" 2>/dev/null
+	done
+	return 0
+}
+
+# --- counters -----------------------------------------------------------
+
+# snap NS TAG: copy stats, cgroups and netstat of netns NS to $D/TAG.*,
+# and the time taken to $D/TAG.t.
+snap() {
+	in_ns "$1" sh -c "cat $PROC/stats >'$D/$2.stats' 2>/dev/null;
+		cat $PROC/cgroups >'$D/$2.cgroups' 2>/dev/null;
+		cat /proc/net/netstat >'$D/$2.netstat'"
+	uptime_now >"$D/$2.t"
+}
+
+# st TAG KEY: a value of /proc/net/tcpka/stats in snapshot TAG.
+st() {
+	local v
+	v=$(awk -v k="$2" '$1 == k { print $2 }' "$D/$1.stats" 2>/dev/null)
+	echo "${v:-NA}"
+}
+
+# ka TAG: TcpExt TCPKeepAlive of snapshot TAG.
+ka() {
+	awk '$1 == "TcpExt:" { if (!n) { for (i = 2; i <= NF; i++) c[$i] = i; n = 1 }
+		else v = $(c["TCPKeepAlive"]) } END { print v == "" ? "NA" : v }' \
+		"$D/$1.netstat"
+}
+
+# delta A B VALUE: VALUE(B) - VALUE(A), VALUE a function of a tag.
+delta() {
+	local a b
+	a=$($3 "$1")
+	b=$($3 "$2")
+	case "$a$b" in *NA*) echo NA ;; *) echo $((b - a)) ;; esac
+}
+
+# row TAG CGROUP COLUMN: a column of a cgroup's row of /proc/net/tcpka/cgroups.
+row() {
+	local v
+	v=$(awk -v p="$2" -v col="$3" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+		$1 == p { print $(c[col]) }' "$D/$1.cgroups" 2>/dev/null)
+	echo "${v:-NA}"
+}
+
+# expect_stats TAG key=value...: several stats counters at once.
+expect_stats() {
+	local tag=$1 kv
+	shift
+	for kv in "$@"; do
+		expect_eq "$tag ${kv%%=*}" "$(st "$tag" "${kv%%=*}")" "${kv#*=}"
+	done
+}
+
+# expect_rows_sum TAG: the per-cgroup rows add up to the stats totals.
+expect_rows_sum() {
+	local tag=$1 col sum tot
+	if [ ! -s "$D/$tag.cgroups" ]; then
+		fail "$tag: no $PROC/cgroups"
+		return
+	fi
+	expect_eq "$tag cgroups header" "$(head -1 "$D/$tag.cgroups")" \
+		"cgroup sockets_enforced probes_sent outcome_ack outcome_rst outcome_timeout rounds_abandoned policy"
+	for col in sockets_enforced probes_sent outcome_ack outcome_rst \
+		outcome_timeout rounds_abandoned; do
+		sum=$(awk -v col="$col" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+			{ s += $(c[col]) } END { print s + 0 }' "$D/$tag.cgroups")
+		tot=$(st "$tag" "$col")
+		expect_eq "$tag sum of cgroup rows $col (total $tot)" "$sum" "$tot"
+	done
+}
+
+# expect_probes_match A B: probes_sent == TcpExt TCPKeepAlive, both as the
+# delta between snapshots A and B.
+expect_probes_match() {
+	local p k
+	p=$(delta "$1" "$2" "st_probes")
+	k=$(delta "$1" "$2" ka)
+	expect_eq "probes_sent delta $1..$2 (TCPKeepAlive delta $k)" "$p" "$k"
+}
+st_probes() { st "$1" probes_sent; }
+
+# --- policies -----------------------------------------------------------
+
+# policy TEXT: one write of TEXT (printf %b) to the policy file; prints the
+# helper's answer ("ok", "write EINVAL", ...).
+policy() {
+	printf '%b' "$1" | "$PEER" write "$PROC/policy" 2>&1
+}
+
+# set_policy TEXT: a write that must succeed.
+set_policy() {
+	local r
+	r=$(policy "$1")
+	[ "$r" = ok ] || fail "policy write '$1': $r"
+}

@@ -1,0 +1,734 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# tcpka end-to-end selftests, run by busybox sh inside the test VM (see
+# README and scripts/vm-test.sh). Prints one "TCPKA-RESULT ok NAME" or
+# "TCPKA-RESULT not ok NAME: reason" line per test to the console and to
+# /dev/ttyS1 (when present), after a "TCPKA-PLAN name..." line.
+#
+#   tcpka.sh [NAME...]     the named tests only (default: all)
+# Environment: KO (tcpka.ko), SKIP_LOAD=1 (never load the module: every
+# test must then fail), PEER (tcpka_peer).
+
+. /selftests/lib.sh
+
+SERIAL_FIRST="module_params"
+PARALLEL="keepalive_on_v4 keepalive_on_v6 ack_v4 ack_v6 rst_v4 rst_v6
+	timeout_v4 timeout_v6 mode_v4 mode_v6 inherit counters enabled"
+SERIAL_LAST="policy_file policy_perms rmmod_midround unload"
+
+mod_load() {
+	if [ "${SKIP_LOAD:-0}" = 1 ]; then
+		echo ok
+		return 0
+	fi
+	"$PEER" insmod "$KO" "$@"
+}
+
+mod_unload() {
+	[ "${SKIP_LOAD:-0}" = 1 ] && return 0
+	rmmod tcpka
+}
+
+# sleep_until T: sleep until /proc/uptime reaches T.
+sleep_until() {
+	local s
+	s=$(awk -v t="$1" -v n="$(uptime_now)" \
+		'BEGIN { d = t - n; if (d < 0) d = 0; printf "%.2f", d }')
+	sleep "$s"
+}
+
+# est NAME: the peer's "established" time.
+est() { pv "$1" established t; }
+
+tplus() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a + b }'; }
+
+# --- 1. a policy turns keepalive on, client and server side -------------
+t_keepalive_on() {
+	local cgs=/tcpka.slice/$T a t0
+	cg_make "$cgs/cli-pol" "$cgs/cli-plain" "$cgs/srv-pol" "$cgs/srv-plain"
+	pair "" 0
+	a=$(srv_addr "$F" 0)
+	set_policy "set $cgs/cli-pol idle=2 intvl=1 cnt=3\nset $cgs/srv-pol idle=2 intvl=1 cnt=3"
+	snap "c$N" c0
+	snap "s$N" s0
+	# Samples of the counters of their netns at 1 s and 3.5 s, taken by
+	# the peers themselves: probes leave after idle (2 s), not before.
+	peer srvA "$cgs/srv-plain" "s$N" server -w 0 "$a" 7001
+	peer srvB "$cgs/srv-pol" "s$N" server -w 0 -s 1 -s 3.5 "$a" 7002
+	wait_line srvA '^listening' && wait_line srvB '^listening'
+	peer cliA "$cgs/cli-pol" "c$N" client -w 0 -s 1 -s 3.5 "$a" 7001
+	peer cliB "$cgs/cli-plain" "c$N" client -w 0 "$a" 7002
+	wait_line cliA '^established' && wait_line srvB '^established' &&
+		wait_line cliB '^established' && wait_line srvA '^established' ||
+		return
+	# The program never set SO_KEEPALIVE: the policy did, on both sides.
+	expect_opts cliA established 1 2 1 3 0
+	expect_opts srvB established 1 2 1 3 0
+	expect_opts cliB established 0 - - - -
+	expect_opts srvA established 0 - - - -
+	for p in cliA srvB; do
+		wait_line $p '^sample2' 10 || continue
+		expect_le "$p sample1 dt" "$(pv $p sample1 dt)" 1.7
+		expect_eq "$p sample1 sockets_enforced" \
+			"$(pv $p sample1 sockets_enforced)" 1
+		expect_eq "$p sample1 probes_sent" "$(pv $p sample1 probes_sent)" 0
+		expect_eq "$p sample1 rounds_started" \
+			"$(pv $p sample1 rounds_started)" 0
+		expect_ge "$p sample2 probes_sent" "$(pv $p sample2 probes_sent)" 1
+		expect_le "$p sample2 probes_sent" "$(pv $p sample2 probes_sent)" 2
+		expect_eq "$p sample2 probes_sent (TCPKeepAlive $(pv $p sample2 tcpkeepalive))" \
+			"$(pv $p sample2 probes_sent)" "$(pv $p sample2 tcpkeepalive)"
+		expect_ge "$p sample2 rounds_started" \
+			"$(pv $p sample2 rounds_started)" 1
+	done
+	snap "c$N" c2
+	snap "s$N" s2
+	expect_stats c2 sockets_enforced=1 outcome_rst=0 outcome_timeout=0
+	expect_stats s2 sockets_enforced=1 outcome_rst=0 outcome_timeout=0
+	expect_probes_match c0 c2
+	expect_probes_match s0 s2
+	expect_eq "c2 row cli-pol sockets_enforced" \
+		"$(row c2 "$cgs/cli-pol" sockets_enforced)" 1
+	expect_eq "c2 row cli-pol policy" "$(row c2 "$cgs/cli-pol" policy)" \
+		"idle=2,intvl=1,cnt=3,mode=default,from=$cgs/cli-pol"
+	expect_eq "s2 row srv-pol sockets_enforced" \
+		"$(row s2 "$cgs/srv-pol" sockets_enforced)" 1
+	expect_ge "s2 row srv-pol probes_sent" \
+		"$(row s2 "$cgs/srv-pol" probes_sent)" 1
+}
+
+# --- 2. peer alive: rounds end in ack ----------------------------------
+t_ack() {
+	local cgs=/tcpka.slice/$T a t0
+	cg_make "$cgs/cli" "$cgs/srv"
+	pair "" 0
+	a=$(srv_addr "$F" 0)
+	set_policy "set $cgs/cli idle=1 intvl=1 cnt=2"
+	snap "c$N" c0
+	peer srv "$cgs/srv" "s$N" server -w 0 "$a" 7001
+	wait_line srv '^listening' || return
+	peer cli "$cgs/cli" "c$N" client -w 6 "$a" 7001
+	wait_line cli '^established' || return
+	expect_opts cli established 1 1 1 2 0
+	t0=$(est cli)
+	sleep_until "$(tplus "$t0" 3.6)"
+	snap "c$N" c1
+	expect_ge "c1 outcome_ack" "$(st c1 outcome_ack)" 2
+	expect_stats c1 outcome_rst=0 outcome_timeout=0 rounds_abandoned=0
+	peer_end cli 10
+	expect_eq "client read" "$(pv cli end result)" ALIVE
+	snap "c$N" c2
+	expect_ge "c2 outcome_ack" "$(st c2 outcome_ack)" 3
+	expect_stats c2 sockets_enforced=1 outcome_rst=0 outcome_timeout=0
+	expect_le "c2 rounds_abandoned" "$(st c2 rounds_abandoned)" 1
+	# Every round one probe, answered; the last may be cut by close().
+	expect_eq "c2 probes_sent" "$(st c2 probes_sent)" "$(st c2 rounds_started)"
+	if _num "$(st c2 outcome_ack)" && _num "$(st c2 rounds_abandoned)"; then
+		expect_eq "c2 rounds_started (= ack + abandoned)" \
+			"$(st c2 rounds_started)" \
+			"$(($(st c2 outcome_ack) + $(st c2 rounds_abandoned)))"
+	fi
+	expect_probes_match c0 c2
+	expect_ge "c2 row cli outcome_ack" "$(row c2 "$cgs/cli" outcome_ack)" 3
+}
+
+# --- 3. peer lost the connection: rst -----------------------------------
+t_rst() {
+	local cgs=/tcpka.slice/$T a
+	cg_make "$cgs/cli" "$cgs/srv"
+	pair "" 0
+	a=$(srv_addr "$F" 0)
+	set_policy "set $cgs/cli idle=1 intvl=1 cnt=3"
+	snap "c$N" c0
+	snap "s$N" s0
+	# The server forgets the connection at once, without FIN or RST.
+	peer srv "$cgs/srv" "s$N" server -w 0 -R 0 "$a" 7001
+	wait_line srv '^listening' || return
+	peer cli "$cgs/cli" "c$N" client -w 12 "$a" 7001
+	wait_line cli '^established' && wait_line srv '^repair-closed' || return
+	expect_opts cli established 1 1 1 3 0
+	peer_end cli 10
+	expect_eq "client read" "$(pv cli end result)" ECONNRESET
+	expect_range "client read ended after (s)" "$(elapsed cli)" 0.8 3.0
+	snap "c$N" c1
+	snap "s$N" s1
+	expect_stats c1 sockets_enforced=1 probes_sent=1 rounds_started=1 \
+		outcome_rst=1 outcome_ack=0 outcome_timeout=0 rounds_abandoned=0
+	expect_probes_match c0 c1
+	expect_eq "c1 row cli outcome_rst" "$(row c1 "$cgs/cli" outcome_rst)" 1
+	expect_stats s1 sockets_enforced=0 probes_sent=0
+}
+
+# --- 4. peer gone: timeout after cnt probes -----------------------------
+t_timeout() {
+	local cgs=/tcpka.slice/$T a
+	cg_make "$cgs/cli" "$cgs/srv"
+	pair "" 0
+	a=$(srv_addr "$F" 0)
+	set_policy "set $cgs/cli idle=2 intvl=1 cnt=2"
+	snap "c$N" c0
+	# The server's link goes down as soon as it has accepted.
+	peer srv "$cgs/srv" "s$N" server -w 0 -D "vs$N" "$a" 7001
+	wait_line srv '^listening' || return
+	peer cli "$cgs/cli" "c$N" client -w 20 -s 1 "$a" 7001
+	wait_line cli '^established' && wait_line srv '^link-down' || return
+	expect_opts cli established 1 2 1 2 0
+	peer_end cli 12
+	expect_eq "sample1 probes_sent (at 1 s)" "$(pv cli sample1 probes_sent)" 0
+	expect_eq "client read" "$(pv cli end result)" ETIMEDOUT
+	# idle 2 + cnt 2 x intvl 1 = 4 s
+	expect_range "client read ended after (s)" "$(elapsed cli)" 3.5 6.5
+	snap "c$N" c2
+	expect_stats c2 sockets_enforced=1 probes_sent=2 rounds_started=1 \
+		outcome_timeout=1 outcome_ack=0 outcome_rst=0 rounds_abandoned=0
+	expect_eq "TCPKeepAlive delta" "$(delta c0 c2 ka)" 2
+	expect_probes_match c0 c2
+	expect_eq "c2 row cli outcome_timeout" \
+		"$(row c2 "$cgs/cli" outcome_timeout)" 1
+}
+
+# --- 5. mode=default keeps the application's values, mode=force not ------
+t_mode() {
+	local cgs=/tcpka.slice/$T a pol="idle=1 intvl=1 cnt=2 user_timeout=9000"
+	cg_make "$cgs/d" "$cgs/d2" "$cgs/f" "$cgs/srv"
+	pair "" 0
+	a=$(srv_addr "$F" 0)
+	set_policy "set $cgs/d $pol mode=default\nset $cgs/d2 $pol mode=default\nset $cgs/f $pol mode=force"
+	peer srv1 "$cgs/srv" "s$N" server -w 0 "$a" 7001
+	peer srv2 "$cgs/srv" "s$N" server -w 0 "$a" 7002
+	peer srv3 "$cgs/srv" "s$N" server -w 0 "$a" 7003
+	wait_line srv1 '^listening' && wait_line srv2 '^listening' &&
+		wait_line srv3 '^listening' || return
+	peer d "$cgs/d" "c$N" client -i 5 -I 4 -n 7 -u 3000 -w 0 -s 2.7 "$a" 7001
+	peer d2 "$cgs/d2" "c$N" client -w 0 -s 2.7 "$a" 7002
+	peer f "$cgs/f" "c$N" client -i 5 -I 4 -n 7 -u 3000 -w 0 -s 2.7 "$a" 7003
+	wait_line d '^established' && wait_line d2 '^established' &&
+		wait_line f '^established' || return
+	expect_opts d established 1 5 4 7 3000
+	expect_opts d2 established 1 1 1 2 9000
+	expect_opts f established 1 1 1 2 9000
+	for p in d d2 f; do wait_line $p '^sample1' 10 || return; done
+	# d's own idle of 5 s holds: no probe yet; f's was overridden to 1 s.
+	expect_eq "d row probes_sent at 2.7 s" "$(pv d sample1 row_probes_sent)" 0
+	expect_ge "f row probes_sent at 2.7 s" "$(pv f sample1 row_probes_sent)" 1
+	expect_ge "d2 row probes_sent at 2.7 s" "$(pv d2 sample1 row_probes_sent)" 1
+	snap "c$N" c1
+	expect_stats c1 sockets_enforced=3
+	expect_eq "c1 row f policy" "$(row c1 "$cgs/f" policy)" \
+		"idle=1,intvl=1,cnt=2,user_timeout=9000,mode=force,from=$cgs/f"
+	expect_eq "c1 row d policy" "$(row c1 "$cgs/d" policy)" \
+		"idle=1,intvl=1,cnt=2,user_timeout=9000,mode=default,from=$cgs/d"
+}
+
+# --- 6. a parent's policy reaches a child; del ends it ------------------
+t_inherit() {
+	local cgs=/tcpka.slice/$T a
+	cg_make "$cgs/p/c/g" "$cgs/p/o" "$cgs/q" "$cgs/srv"
+	pair "" 0
+	a=$(srv_addr 4 0)
+	set_policy "set $cgs/p idle=3 intvl=2 cnt=4\nset $cgs/p/o idle=5"
+	for i in 1 2 3 4 5; do
+		peer "srv$i" "$cgs/srv" "s$N" server -w 0 "$a" "700$i"
+	done
+	for i in 1 2 3 4 5; do wait_line "srv$i" '^listening' || return; done
+	peer g "$cgs/p/c/g" "c$N" client -w 0 "$a" 7001
+	peer o "$cgs/p/o" "c$N" client -w 0 "$a" 7002
+	peer q "$cgs/q" "c$N" client -w 0 "$a" 7003
+	wait_line g '^established' && wait_line o '^established' &&
+		wait_line q '^established' || return
+	expect_opts g established 1 3 2 4 0
+	# o's own policy wins over p's, whole: what it leaves out is the
+	# kernel's default (75 s, 9 probes).
+	expect_opts o established 1 5 75 9 0
+	expect_opts q established 0 7200 75 9 0
+	snap "c$N" c1
+	expect_stats c1 sockets_enforced=2
+	expect_eq "c1 row p/c/g sockets_enforced" \
+		"$(row c1 "$cgs/p/c/g" sockets_enforced)" 1
+	expect_eq "c1 row p/c/g policy" "$(row c1 "$cgs/p/c/g" policy)" \
+		"idle=3,intvl=2,cnt=4,mode=default,from=$cgs/p"
+	expect_eq "c1 row p/o policy" "$(row c1 "$cgs/p/o" policy)" \
+		"idle=5,mode=default,from=$cgs/p/o"
+	expect_eq "c1 row p policy" "$(row c1 "$cgs/p" policy)" \
+		"idle=3,intvl=2,cnt=4,mode=default,from=$cgs/p"
+	expect_eq "c1 row q (no counts, no policy)" "$(row c1 "$cgs/q" policy)" NA
+	set_policy "del $cgs/p"
+	expect_eq "del of a cgroup without policy" "$(policy "del $cgs/p")" \
+		"write ENOENT"
+	peer g2 "$cgs/p/c/g" "c$N" client -w 0 "$a" 7004
+	peer o2 "$cgs/p/o" "c$N" client -w 0 "$a" 7005
+	wait_line g2 '^established' && wait_line o2 '^established' || return
+	expect_opts g2 established 0 7200 75 9 0
+	expect_opts o2 established 1 5 75 9 0
+	snap "c$N" c2
+	expect_stats c2 sockets_enforced=3
+	expect_eq "c2 row p/c/g policy" "$(row c2 "$cgs/p/c/g" policy)" -
+	expect_eq "c2 row p/c/g sockets_enforced" \
+		"$(row c2 "$cgs/p/c/g" sockets_enforced)" 1
+}
+
+# --- 7. counters: probes_sent == TCPKeepAlive, rows add up ----------------
+t_counters() {
+	local cgs=/tcpka.slice/$T a4 a6 x6
+	cg_make "$cgs/a" "$cgs/b" "$cgs/c" "$cgs/e" "$cgs/srv"
+	pair "" 0
+	pair x 1
+	a4=$(srv_addr 4 0)
+	a6=$(srv_addr 6 0)
+	x6=$(srv_addr 6 1)
+	set_policy "set $cgs/a idle=1 intvl=1 cnt=2\nset $cgs/b idle=1 intvl=1 cnt=3\nset $cgs/e idle=2 intvl=1 cnt=2"
+	snap "c$N" c0
+	peer sa "$cgs/srv" "s$N" server -w 0 -R 0 "$a4" 7001
+	peer sb "$cgs/srv" "s$N" server -w 0 "$a6" 7002
+	peer sc "$cgs/srv" "s$N" server -w 0 "$a4" 7003
+	peer se "$cgs/srv" "s${N}x" server -w 0 -D "vs${N}x" "$x6" 7004
+	for p in sa sb sc se; do wait_line $p '^listening' || return; done
+	peer a "$cgs/a" "c$N" client -w 12 "$a4" 7001
+	peer b "$cgs/b" "c$N" client -w 5 "$a6" 7002
+	peer c "$cgs/c" "c$N" client -k -i 1 -I 1 -n 2 -w 5 "$a4" 7003
+	peer e "$cgs/e" "c$N" client -w 12 "$x6" 7004
+	for p in a b c e; do wait_line $p '^established' || return; done
+	for p in a b c e; do peer_end $p 12; done
+	expect_eq "a read" "$(pv a end result)" ECONNRESET
+	expect_eq "b read" "$(pv b end result)" ALIVE
+	expect_eq "c read" "$(pv c end result)" ALIVE
+	expect_eq "e read" "$(pv e end result)" ETIMEDOUT
+	snap "c$N" c1
+	expect_probes_match c0 c1
+	expect_rows_sum c1
+	expect_stats c1 sockets_enforced=3 outcome_rst=1 outcome_timeout=1
+	expect_ge "c1 outcome_ack" "$(st c1 outcome_ack)" 4
+	expect_eq "row a outcome_rst" "$(row c1 "$cgs/a" outcome_rst)" 1
+	expect_eq "row a probes_sent" "$(row c1 "$cgs/a" probes_sent)" 1
+	expect_eq "row e outcome_timeout" "$(row c1 "$cgs/e" outcome_timeout)" 1
+	expect_eq "row e probes_sent" "$(row c1 "$cgs/e" probes_sent)" 2
+	expect_ge "row b outcome_ack" "$(row c1 "$cgs/b" outcome_ack)" 2
+	expect_eq "row b sockets_enforced" "$(row c1 "$cgs/b" sockets_enforced)" 1
+	# c has no policy: not enforced, but its probes and rounds count.
+	expect_eq "row c sockets_enforced" "$(row c1 "$cgs/c" sockets_enforced)" 0
+	expect_ge "row c probes_sent" "$(row c1 "$cgs/c" probes_sent)" 3
+	expect_ge "row c outcome_ack" "$(row c1 "$cgs/c" outcome_ack)" 2
+	expect_eq "row c policy" "$(row c1 "$cgs/c" policy)" -
+}
+
+# --- 9b. net.tcpka.enabled ----------------------------------------------
+t_enabled() {
+	local cgs=/tcpka.slice/$T a r sys=/proc/sys/net/tcpka/enabled
+	cg_make "$cgs/e" "$cgs/k"
+	pair "" 0
+	a=$(srv_addr 4 0)
+	set_policy "set $cgs/e idle=1 intvl=1 cnt=2"
+	expect_eq "c enabled" "$(in_ns "c$N" cat $sys 2>&1)" 1
+	in_ns "c$N" sh -c "echo 0 >$sys" || fail "echo 0 >$sys failed"
+	expect_eq "c enabled after echo 0" "$(in_ns "c$N" cat $sys 2>&1)" 0
+	expect_eq "s enabled" "$(in_ns "s$N" cat $sys 2>&1)" 1
+	r=$(printf 2 | in_ns "c$N" "$PEER" write $sys)
+	expect_ne "write 2 to enabled" "$r" ok
+	expect_eq "c enabled after 2" "$(in_ns "c$N" cat $sys 2>&1)" 0
+	snap "c$N" c0
+	# The servers are in the policy's cgroup too: their netns still
+	# enforces.
+	peer s1 "$cgs/e" "s$N" server -w 0 "$a" 7001
+	peer s2 "$cgs/e" "s$N" server -w 0 "$a" 7002
+	peer s3 "$cgs/e" "s$N" server -w 0 "$a" 7003
+	for p in s1 s2 s3; do wait_line $p '^listening' || return; done
+	peer off "$cgs/e" "c$N" client -w 0 "$a" 7001
+	peer own "$cgs/k" "c$N" client -k -i 1 -I 1 -n 2 -w 0 "$a" 7002
+	wait_line off '^established' && wait_line own '^established' &&
+		wait_line s1 '^established' || return
+	expect_opts off established 0 7200 75 9 0
+	expect_opts s1 established 1 1 1 2 0
+	sleep_until "$(tplus "$(est own)" 2.5)"
+	snap "c$N" c1
+	# Counting goes on while enforcement is off.
+	expect_stats c1 sockets_enforced=0
+	expect_ge "c1 probes_sent" "$(st c1 probes_sent)" 1
+	expect_probes_match c0 c1
+	in_ns "c$N" sh -c "echo 1 >$sys" || fail "echo 1 >$sys failed"
+	expect_eq "c enabled after echo 1" "$(in_ns "c$N" cat $sys 2>&1)" 1
+	peer on "$cgs/e" "c$N" client -w 0 "$a" 7003
+	wait_line on '^established' || return
+	expect_opts on established 1 1 1 2 0
+	snap "c$N" c2
+	expect_stats c2 sockets_enforced=1
+}
+
+# --- module parameters --------------------------------------------------
+t_module_params() {
+	local cgs=/tcpka.slice/$T a p r
+	mod_unload 2>/dev/null
+	for p in idle=32768 intvl=32768 cnt=128 user_timeout=2147483648 \
+		user_timeout=-2 mode=bogus idle=abc idle=-1 cnt=1x enabled=2; do
+		r=$(mod_load "$p")
+		expect_eq "insmod $p" "$r" EINVAL
+		[ "$r" = ok ] && mod_unload
+	done
+	# 0 is how the module says "not given": refused, or no policy.
+	for p in idle=0 intvl=0 cnt=0; do
+		r=$(mod_load "$p")
+		case $r in
+		EINVAL) ;;
+		ok)
+			expect_eq "policy after insmod $p" \
+				"$(cat $PROC/policy 2>&1)" ""
+			mod_unload
+			;;
+		*) fail "insmod $p: $r, expected EINVAL or ok" ;;
+		esac
+	done
+	r=$(mod_load idle=2 intvl=1 cnt=3 mode=force)
+	expect_eq "insmod idle=2 intvl=1 cnt=3 mode=force" "$r" ok
+	expect_eq "policy after insmod" "$(cat $PROC/policy 2>&1)" \
+		"set / idle=2 intvl=1 cnt=3 mode=force"
+	cg_make "$cgs/child" "$cgs/srv"
+	pair "" 0
+	a=$(srv_addr 4 0)
+	peer s1 "$cgs/srv" "s$N" server -w 0 "$a" 7001
+	peer s2 "$cgs/srv" "s$N" server -w 0 "$a" 7002
+	wait_line s1 '^listening' && wait_line s2 '^listening' || return
+	peer root / "c$N" client -i 9 -w 0 "$a" 7001
+	peer child "$cgs/child" "c$N" client -w 0 "$a" 7002
+	wait_line root '^established' && wait_line child '^established' || return
+	expect_opts root established 1 2 1 3 0
+	expect_opts child established 1 2 1 3 0
+	snap "c$N" c1
+	expect_stats c1 sockets_enforced=2
+	expect_eq "row / policy" "$(row c1 / policy)" \
+		"idle=2,intvl=1,cnt=3,mode=force,from=/"
+	expect_eq "row child policy" "$(row c1 "$cgs/child" policy)" \
+		"idle=2,intvl=1,cnt=3,mode=force,from=/"
+	kill_peers
+	mod_unload || fail "rmmod failed"
+	r=$(mod_load enabled=0)
+	expect_eq "insmod enabled=0" "$r" ok
+	expect_eq "enabled (init netns)" "$(cat /proc/sys/net/tcpka/enabled 2>&1)" 0
+	expect_eq "enabled (netns c$N)" \
+		"$(in_ns "c$N" cat /proc/sys/net/tcpka/enabled 2>&1)" 0
+	expect_eq "enabled (new netns)" \
+		"$(unshare -n cat /proc/sys/net/tcpka/enabled 2>&1)" 0
+	expect_eq "policy without parameters" "$(cat $PROC/policy 2>&1)" ""
+	mod_unload || fail "rmmod failed"
+	r=$(mod_load)
+	expect_eq "insmod" "$r" ok
+	expect_eq "enabled (new netns)" \
+		"$(unshare -n cat /proc/sys/net/tcpka/enabled 2>&1)" 1
+	expect_eq "policy without parameters" "$(cat $PROC/policy 2>&1)" ""
+}
+
+# --- 8. the policy file's grammar ---------------------------------------
+# EXPECTED|TEXT (printf %b): each write must fail and change nothing.
+BAD_WRITES='EINVAL|bogus /tcpka.slice/pf/a
+EINVAL|SET /tcpka.slice/pf/a idle=1
+EINVAL|set /tcpka.slice/pf/a foo=1
+EINVAL|set /tcpka.slice/pf/a IDLE=1
+EINVAL|set /tcpka.slice/pf/a idle=0
+EINVAL|set /tcpka.slice/pf/a idle=32768
+EINVAL|set /tcpka.slice/pf/a intvl=0
+EINVAL|set /tcpka.slice/pf/a intvl=32768
+EINVAL|set /tcpka.slice/pf/a cnt=0
+EINVAL|set /tcpka.slice/pf/a cnt=128
+EINVAL|set /tcpka.slice/pf/a user_timeout=2147483648
+EINVAL|set /tcpka.slice/pf/a user_timeout=-1
+EINVAL|set /tcpka.slice/pf/a idle=-1
+EINVAL|set /tcpka.slice/pf/a idle=+5
+EINVAL|set /tcpka.slice/pf/a idle=0x10
+EINVAL|set /tcpka.slice/pf/a idle=1e3
+EINVAL|set /tcpka.slice/pf/a user_timeout=1.5
+EINVAL|set /tcpka.slice/pf/a idle=5x
+EINVAL|set /tcpka.slice/pf/a cnt=99999999999999999999
+EINVAL|set /tcpka.slice/pf/a idle=
+EINVAL|set /tcpka.slice/pf/a idle
+EINVAL|set /tcpka.slice/pf/a =5
+EINVAL|set /tcpka.slice/pf/a idle=1 idle=2
+EINVAL|set /tcpka.slice/pf/a mode=force mode=default
+EINVAL|set /tcpka.slice/pf/a mode=fast
+EINVAL|set /tcpka.slice/pf/a mode=
+EINVAL|set /tcpka.slice/pf/a idle=1 extra
+EINVAL|set tcpka.slice/pf/a idle=1
+EINVAL|set
+EINVAL|del
+EINVAL|del tcpka.slice/pf/g
+EINVAL|del /tcpka.slice/pf/g extra
+EINVAL|flush now
+EINVAL|set /tcpka.slice/pf/a idle=1\nbogus
+EINVAL|flush\nset /tcpka.slice/pf/a cnt=0
+EINVAL|del /tcpka.slice/pf/g\nset /tcpka.slice/pf/a idle=1 idle=1
+ENOENT|set /tcpka.slice/pf/nonexistent idle=1
+ENOENT|del /tcpka.slice/pf/nonexistent
+ENOENT|del /tcpka.slice/pf/b
+ENOENT|set /tcpka.slice/pf/a idle=1\nset /tcpka.slice/pf/nonexistent idle=1
+ENOENT|del /tcpka.slice/pf/g\ndel /tcpka.slice/pf/b
+ENOENT|flush\ndel /tcpka.slice/pf/a'
+
+# long_path LEN: an existing cgroup path of exactly LEN characters (>= 30).
+long_path() {
+	local base=/tcpka.slice/pf/L n=$(($1 - 17)) p a
+	p=$base
+	while [ "$n" -gt 0 ]; do
+		a=$((n - 1))
+		[ $a -gt 250 ] && a=250
+		[ $((n - 1 - a)) -gt 0 ] && [ $((n - 1 - a)) -lt 2 ] && a=$((a - 2))
+		p=$p/$(printf "%${a}s" | tr ' ' x)
+		n=$((n - 1 - a))
+	done
+	cg_make "$p"
+	echo "$p"
+}
+
+# pol_is WHAT: the policy file still reads as $D/base.
+pol_is() {
+	cat $PROC/policy >"$D/now" 2>&1
+	cmp -s "$D/base" "$D/now" ||
+		fail "$1: policy changed: $(tr '\n' '|' <"$D/now")"
+}
+
+t_policy_file() {
+	local pf=/tcpka.slice/pf exp text r n=0 p line
+	cg_make $pf/a $pf/b $pf/c $pf/g $pf/h
+	set_policy "flush\nset $pf/g idle=7 mode=force\nset $pf/h intvl=3 cnt=4 user_timeout=100"
+	cat $PROC/policy >"$D/base" 2>&1
+	expect_eq "policy" "$(sort "$D/base" | tr '\n' '|')" \
+		"set $pf/g idle=7 mode=force|set $pf/h intvl=3 cnt=4 user_timeout=100|"
+	while IFS='|' read -r exp text; do
+		n=$((n + 1))
+		r=$(policy "$text")
+		expect_eq "bad write $n '$text'" "$r" "write $exp"
+		pol_is "bad write $n"
+	done <<-EOF
+		$BAD_WRITES
+	EOF
+	# Longest line: 1024 bytes without its newline.
+	p=$(long_path 1013)
+	line="set $p idle=1"
+	expect_eq "long line length" "${#line}" 1024
+	r=$(policy "set $p idle=10\n")
+	expect_eq "write of a 1025-byte line" "$r" "write EINVAL"
+	pol_is "1025-byte line"
+	n=$((n + 1))
+	r=$(awk 'BEGIN { for (i = 0; i < 656; i++) printf "#%098d\n", i }' |
+		"$PEER" write $PROC/policy)
+	expect_eq "write of 65600 bytes" "$r" "write EINVAL"
+	pol_is "65600-byte write"
+	n=$((n + 1))
+	expect_ge "bad writes tried" "$n" 25
+	set_policy "$line\n"
+	expect_eq "1024-byte line" "$(grep -c "^set $p idle=1\$" $PROC/policy)" 1
+	set_policy "del $p"
+	# 65536 bytes exactly: accepted.
+	awk -v pf=$pf 'BEGIN { printf "set %s/a idle=1\n", pf;
+		for (i = 0; i < 655; i++) printf "#%098d\n", i; printf "#xxxxx\n" }' \
+		>"$D/big"
+	expect_eq "big write size" "$(wc -c <"$D/big")" 65536
+	r=$("$PEER" write $PROC/policy <"$D/big")
+	expect_eq "write of 65536 bytes" "$r" ok
+	expect_eq "after 65536 bytes" "$(grep "^set $pf/a " $PROC/policy)" \
+		"set $pf/a idle=1"
+	# Several lines, comments, blank lines, no final newline.
+	set_policy "# selftest\n\nset $pf/b mode=force cnt=3 idle=10\nset $pf/a user_timeout=5000 intvl=2\ndel $pf/g\n#\nset $pf/h idle=1 intvl=2 cnt=3 user_timeout=0 mode=default\nset / cnt=9"
+	expect_eq "policy after multi-line write" \
+		"$(sort $PROC/policy | tr '\n' '|')" \
+		"set / cnt=9|set $pf/a intvl=2 user_timeout=5000|set $pf/b idle=10 cnt=3 mode=force|set $pf/h idle=1 intvl=2 cnt=3 user_timeout=0 mode=default|"
+	set_policy "set $pf/c"
+	expect_eq "policy without keys" "$(grep "^set $pf/c" $PROC/policy)" \
+		"set $pf/c"
+	set_policy "set $pf/c idle=32767 intvl=32767 cnt=127 user_timeout=2147483647"
+	expect_eq "upper bounds" "$(grep "^set $pf/c" $PROC/policy)" \
+		"set $pf/c idle=32767 intvl=32767 cnt=127 user_timeout=2147483647"
+	set_policy "set $pf/c idle=1 intvl=1 cnt=1 user_timeout=0"
+	expect_eq "lower bounds" "$(grep "^set $pf/c" $PROC/policy)" \
+		"set $pf/c idle=1 intvl=1 cnt=1 user_timeout=0"
+	# Save, flush, restore: byte for byte.
+	cat $PROC/policy >"$D/saved"
+	set_policy "flush"
+	expect_eq "policy after flush" "$(cat $PROC/policy 2>&1)" ""
+	r=$("$PEER" write $PROC/policy <"$D/saved")
+	expect_eq "restore" "$r" ok
+	cat $PROC/policy >"$D/restored"
+	cmp -s "$D/saved" "$D/restored" ||
+		fail "restored policy differs: $(tr '\n' '|' <"$D/restored")"
+	expect_eq "saved lines" "$(wc -l <"$D/saved")" 5
+	set_policy "flush"
+}
+
+# --- 8b. who may write ------------------------------------------------
+t_policy_perms() {
+	local pf=/tcpka.slice/pf r sys=/proc/sys/net/tcpka/enabled
+	cg_make $pf/a
+	set_policy "flush\nset $pf/a idle=7"
+	cat $PROC/policy >"$D/base" 2>&1
+	expect_eq "mode of policy" "$(stat -c %a $PROC/policy 2>&1)" 600
+	expect_eq "mode of stats" "$(stat -c %a $PROC/stats 2>&1)" 444
+	expect_eq "mode of cgroups" "$(stat -c %a $PROC/cgroups 2>&1)" 444
+	r=$(printf 'flush\n' | "$PEER" write -B $PROC/policy)
+	expect_eq "uid 65534 opens policy" "$r" "open EACCES"
+	r=$(printf 'flush\n' | "$PEER" write -D $PROC/policy)
+	expect_eq "opened as root, written as uid 65534" "$r" "write EPERM"
+	pol_is "write after dropping to uid 65534"
+	r=$(printf 'flush\n' | "$PEER" write -U $PROC/policy)
+	expect_eq "root in a new user namespace" "$r" "write EPERM"
+	pol_is "write from a new user namespace"
+	r=$(printf 'flush\n' | "$PEER" write -U -N $PROC/policy)
+	expect_eq "root in a new user+net namespace" "$r" "write EPERM"
+	pol_is "write from a new user+net namespace"
+	r=$(printf 'flush\n' | unshare -U -r "$PEER" write $PROC/policy)
+	expect_eq "unshare -U -r" "$r" "write EPERM"
+	pol_is "write from unshare -U -r"
+	r=$(printf '0\n' | "$PEER" write -U $sys)
+	expect_eq "enabled, root in a new user namespace" "$r" "write EPERM"
+	r=$(printf '0\n' | "$PEER" write -U -N $sys)
+	expect_eq "enabled, root in a new user+net namespace" "$r" "write EPERM"
+	r=$(printf '0\n' | "$PEER" write -D $sys)
+	expect_ne "enabled, written as uid 65534" "$r" ok
+	expect_eq "enabled after the attempts" "$(cat $sys 2>&1)" 1
+	set_policy "flush"
+}
+
+# --- 9a. rmmod mid-round ------------------------------------------------
+t_rmmod_midround() {
+	local cgs=/tcpka.slice/$T a4 a6 x r
+	cg_make "$cgs/r" "$cgs/srv"
+	pair "" 0
+	pair x 1 x
+	a4=$(srv_addr 4 0)
+	a6=$(srv_addr 6 0)
+	x=$(srv_addr 4 1)
+	set_policy "set $cgs/r idle=2 intvl=1 cnt=3"
+	snap "c$N" c0
+	snap "c${N}x" x0
+	peer s4 "$cgs/srv" "s$N" server -w 0 "$a4" 7001
+	peer s6 "$cgs/srv" "s$N" server -w 0 "$a6" 7002
+	peer sx "$cgs/srv" "s${N}x" server -w 0 "$x" 7003
+	peer sy "$cgs/srv" "s${N}x" server -w 0 "$x" 7004
+	for p in s4 s6 sx sy; do wait_line $p '^listening' || return; done
+	peer c4 "$cgs/r" "c$N" client -w 20 "$a4" 7001
+	peer c6 "$cgs/r" "c$N" client -w 20 -s 2.3 "$a6" 7002
+	peer cx "$cgs/r" "c${N}x" client -w 11 "$x" 7003
+	for p in c4 c6 cx; do wait_line $p '^established' || return; done
+	link_down ""
+	for p in c4 c6 cx; do expect_opts $p established 1 2 1 3 0; done
+	# After the first probes (2 s), before the second ones (3 s).
+	wait_line c6 '^sample1' 5 || return
+	for k in sockets_enforced=2 probes_sent=2 rounds_started=2; do
+		expect_eq "c6 sample1 ${k%=*}" "$(pv c6 sample1 ${k%=*})" "${k#*=}"
+	done
+	snap "c${N}x" x1
+	mod_unload || fail "rmmod with sockets mid-round failed"
+	[ -e $PROC ] && fail "$PROC still there after rmmod"
+	for p in c4 c6; do
+		peer_end $p 12
+		expect_eq "$p read" "$(pv $p end result)" ETIMEDOUT
+		# idle 2 + cnt 3 x intvl 1 = 5 s, with the settings tcpka gave.
+		expect_range "$p read ended after (s)" "$(elapsed $p)" 4.5 8
+	done
+	snap "c$N" c2
+	expect_eq "TCPKeepAlive delta (3 probes x 2 sockets)" "$(delta c0 c2 ka)" 6
+	peer_end cx 12
+	expect_eq "cx read" "$(pv cx end result)" ALIVE
+	snap "c${N}x" x2
+	expect_ge "TCPKeepAlive after rmmod (alive peer)" "$(delta x1 x2 ka)" 3
+	r=$(mod_load)
+	expect_eq "insmod again" "$r" ok
+	snap "c${N}x" x3
+	expect_stats x3 sockets_enforced=0 probes_sent=0
+	expect_eq "policy after reload" "$(cat $PROC/policy 2>&1)" ""
+	set_policy "set $cgs/r idle=2 intvl=1 cnt=2"
+	peer cy "$cgs/r" "c${N}x" client -w 0 "$x" 7004
+	wait_line cy '^established' || return
+	expect_opts cy established 1 2 1 2 0
+	snap "c${N}x" x4
+	expect_stats x4 sockets_enforced=1
+}
+
+# --- the end: rmmod -----------------------------------------------------
+t_unload() {
+	[ -e $PROC/stats ] || fail "module not loaded before the final rmmod"
+	mod_unload || fail "rmmod failed"
+	[ -e $PROC ] && fail "$PROC still there after rmmod"
+	[ -e /proc/sys/net/tcpka ] && fail "/proc/sys/net/tcpka still there after rmmod"
+	grep -q '^tcpka ' /proc/modules && fail "tcpka still in /proc/modules"
+	return 0
+}
+
+# --- runner -------------------------------------------------------------
+
+emit() {
+	echo "TCPKA-RESULT $*"
+	[ -c /dev/ttyS1 ] && echo "TCPKA-RESULT $*" >/dev/ttyS1
+}
+
+# run_test NAME N: run test NAME as number N, report its result.
+run_test() {
+	T=$1
+	N=$2
+	D=$OUT/$T
+	F=4
+	local fn=$T ns t0 t1 why
+	case $T in
+	*_v4) fn=${T%_v4} ;;
+	*_v6) fn=${T%_v6} F=6 ;;
+	esac
+	rm -rf "$D"
+	mkdir -p "$D"
+	: >"$D/err"
+	t0=$(uptime_now)
+	(t_$fn) >"$D/log" 2>&1
+	kill_peers
+	for ns in /run/netns/c$N /run/netns/c${N}x /run/netns/s$N /run/netns/s${N}x; do
+		[ -e "$ns" ] && ip netns del "${ns##*/}"
+	done
+	t1=$(uptime_now)
+	if [ -s "$D/err" ]; then
+		(
+			cat "$D/log"
+			cd "$D" && for f in *.out *.stats *.cgroups; do
+				[ -e "$f" ] && sed "s/^/$f: /" "$f"
+			done
+			for f in *.t; do [ -e "$f" ] && echo "$f: $(cat "$f")"; done
+		) | sed "s/^/[$T] /"
+		why=$(head -4 "$D/err" | tr '\n' ';' | sed 's/;$//')
+		[ "$(wc -l <"$D/err")" -gt 4 ] &&
+			why="$why; ... ($(wc -l <"$D/err") failures)"
+		emit "not ok $T: $why"
+	else
+		emit "ok $T ($(fsub "$t1" "$t0")s)"
+	fi
+}
+
+selected() {
+	[ -z "$ONLY" ] && return 0
+	case " $ONLY " in *" $1 "*) return 0 ;; esac
+	return 1
+}
+
+ONLY=$(echo "$*" | tr ',' ' ')
+mkdir -p "$OUT" "$CG/tcpka.slice"
+plan=
+for t in $SERIAL_FIRST $PARALLEL $SERIAL_LAST; do
+	selected "$t" && plan="$plan $t"
+done
+emit "PLAN$plan"
+
+i=0
+for t in $SERIAL_FIRST; do
+	i=$((i + 1))
+	selected "$t" && run_test "$t" $i
+done
+# The remaining tests need the module loaded.
+if [ "${SKIP_LOAD:-0}" != 1 ] && [ ! -e $PROC ]; then
+	r=$(mod_load)
+	[ "$r" = ok ] || echo "tcpka.sh: insmod $KO: $r"
+fi
+pids=
+for t in $PARALLEL; do
+	i=$((i + 1))
+	if selected "$t"; then
+		run_test "$t" $i &
+		pids="$pids $!"
+	fi
+done
+for p in $pids; do wait "$p"; done
+for t in $SERIAL_LAST; do
+	i=$((i + 1))
+	selected "$t" && run_test "$t" $i
+done
+emit "DONE"

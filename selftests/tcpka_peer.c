@@ -1,0 +1,621 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tcpka_peer: the TCP end points and privileged probes of tcpka's selftests.
+ * Built with "gcc -static" and run inside the test VM by busybox sh.
+ *
+ *   tcpka_peer server [opts] ADDR PORT   listen, accept one connection
+ *   tcpka_peer client [opts] ADDR PORT   connect
+ *     -N PATH   setns() into the network namespace PATH first
+ *     -k        SO_KEEPALIVE=1 before connect()/listen()
+ *     -i S      TCP_KEEPIDLE=S before connect()/listen()
+ *     -I S      TCP_KEEPINTVL=S      -n N  TCP_KEEPCNT=N
+ *     -u MS     TCP_USER_TIMEOUT=MS
+ *     -w S      after the connection is up, block in read() at most S
+ *               seconds (0: no limit) and report how it ended
+ *     -R S      (server) S seconds after accept(), close the connection
+ *               silently: TCP_REPAIR on, then close(): no FIN, no RST
+ *     -A S      set TCP_KEEPIDLE=S on the connected socket (after
+ *               ESTABLISHED) and report the options again
+ *     -D IF     (server) take interface IF down right after accept(): the
+ *               peer's probes are lost from then on
+ *     -s S      (up to 8 times) S seconds (may be fractional) after the
+ *               connection is up, print a "sampleN" line: the counters of
+ *               /proc/net/tcpka/stats, TcpExt TCPKeepAlive and the row of
+ *               this process's cgroup in /proc/net/tcpka/cgroups, all of
+ *               the netns we are in. Taken here, on time, rather than by a
+ *               shell that may lag under load.
+ *   Output, one line per event, flushed at once:
+ *     listening port=P
+ *     established role=client|server t=T keepalive=0|1 idle=S intvl=S
+ *                 cnt=N user_timeout=MS
+ *     after-set t=T keepalive=.. idle=.. (with -A)
+ *     repair-closed t=T
+ *     link-down t=T if=IF
+ *     sampleN t=T dt=S probes_sent=.. (...) tcpkeepalive=.. row_probes_sent=..
+ *     end t=T result=ECONNRESET|ETIMEDOUT|EOF|DATA|ALIVE|<errno name>
+ *   T is CLOCK_BOOTTIME in seconds, as /proc/uptime shows it.
+ *
+ *   tcpka_peer write [-U] [-N] [-D] [-B] FILE
+ *     read stdin whole, then open(FILE, O_WRONLY) and write() it in one call.
+ *     -U  in a new user namespace, as root mapped to our uid
+ *     -N  with -U: in a new network namespace too (owned by the new userns)
+ *     -D  open as root, then drop to uid/gid 65534 and write
+ *     -B  drop to uid/gid 65534 before open
+ *     Prints "ok", "open ERRNO" or "write ERRNO"; exit 0 only on "ok".
+ *
+ *   tcpka_peer insmod FILE [PARAM...]
+ *     init_module() the file with the parameters; prints "ok" or the errno.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <net/if.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+#include <time.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+
+#ifndef TCP_REPAIR
+#define TCP_REPAIR 19
+#endif
+
+struct opts {
+	const char *netns;
+	int keepalive;
+	int idle, intvl, cnt, uto;	/* -1: not set */
+	int wait;			/* -1: no read phase */
+	int repair_after;		/* -1: never */
+	int idle_after;			/* -1: never */
+	const char *down_if;		/* take this interface down at once */
+	int nr_samples;
+	double samples[8];		/* -s: seconds after the connection */
+};
+
+static void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fprintf(stdout, "error ");
+	vfprintf(stdout, fmt, ap);
+	fprintf(stdout, "\n");
+	va_end(ap);
+	exit(2);
+}
+
+static const char *ename(int err)
+{
+	const char *n = strerrorname_np(err);
+
+	return n ? n : "E?";
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void say(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vfprintf(stdout, fmt, ap);
+	va_end(ap);
+	fputc('\n', stdout);
+	fflush(stdout);
+}
+
+static int getint(int fd, int level, int name)
+{
+	int v = -1;
+	socklen_t len = sizeof(v);
+
+	if (getsockopt(fd, level, name, &v, &len))
+		return -1;
+	return v;
+}
+
+static void report(int fd, const char *what)
+{
+	say("%s t=%.3f keepalive=%d idle=%d intvl=%d cnt=%d user_timeout=%d",
+	    what, now(), getint(fd, SOL_SOCKET, SO_KEEPALIVE),
+	    getint(fd, IPPROTO_TCP, TCP_KEEPIDLE),
+	    getint(fd, IPPROTO_TCP, TCP_KEEPINTVL),
+	    getint(fd, IPPROTO_TCP, TCP_KEEPCNT),
+	    getint(fd, IPPROTO_TCP, TCP_USER_TIMEOUT));
+}
+
+static void setint(int fd, int level, int name, int v, const char *what)
+{
+	if (setsockopt(fd, level, name, &v, sizeof(v)))
+		die("setsockopt %s=%d: %s", what, v, ename(errno));
+}
+
+static void apply_opts(int fd, const struct opts *o)
+{
+	if (o->keepalive)
+		setint(fd, SOL_SOCKET, SO_KEEPALIVE, 1, "SO_KEEPALIVE");
+	if (o->idle >= 0)
+		setint(fd, IPPROTO_TCP, TCP_KEEPIDLE, o->idle, "TCP_KEEPIDLE");
+	if (o->intvl >= 0)
+		setint(fd, IPPROTO_TCP, TCP_KEEPINTVL, o->intvl, "TCP_KEEPINTVL");
+	if (o->cnt >= 0)
+		setint(fd, IPPROTO_TCP, TCP_KEEPCNT, o->cnt, "TCP_KEEPCNT");
+	if (o->uto >= 0)
+		setint(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, o->uto,
+		       "TCP_USER_TIMEOUT");
+}
+
+static void enter_netns(const char *path)
+{
+	int fd;
+
+	if (!path)
+		return;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		die("open %s: %s", path, ename(errno));
+	if (setns(fd, CLONE_NEWNET))
+		die("setns %s: %s", path, ename(errno));
+	close(fd);
+}
+
+/* ADDR PORT -> sockaddr; IPv6 if ADDR has a ':'. */
+static socklen_t parse_addr(const char *addr, const char *port,
+			    struct sockaddr_storage *ss)
+{
+	struct sockaddr_in6 *s6 = (void *)ss;
+	struct sockaddr_in *s4 = (void *)ss;
+	int p = atoi(port);
+
+	memset(ss, 0, sizeof(*ss));
+	if (strchr(addr, ':')) {
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons(p);
+		if (inet_pton(AF_INET6, addr, &s6->sin6_addr) != 1)
+			die("bad address %s", addr);
+		return sizeof(*s6);
+	}
+	s4->sin_family = AF_INET;
+	s4->sin_port = htons(p);
+	if (inet_pton(AF_INET, addr, &s4->sin_addr) != 1)
+		die("bad address %s", addr);
+	return sizeof(*s4);
+}
+
+#define MAX_SAMPLES 8
+
+/* The cgroup of this process, as /proc/self/cgroup shows it ("0::/x"). */
+static char self_cgroup[4200];
+
+static void read_self_cgroup(void)
+{
+	FILE *f = fopen("/proc/self/cgroup", "r");
+	char line[4200];
+
+	strcpy(self_cgroup, "?");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		if (strncmp(line, "0::", 3))
+			continue;
+		line[strcspn(line, "\n")] = 0;
+		snprintf(self_cgroup, sizeof(self_cgroup), "%s", line + 3);
+	}
+	fclose(f);
+}
+
+/* Append " name=value" for every "name value" line of /proc/net/tcpka/stats. */
+static size_t sample_stats(char *buf, size_t len, size_t pos)
+{
+	FILE *f = fopen("/proc/net/tcpka/stats", "r");
+	char name[64];
+	unsigned long long v;
+
+	if (!f)
+		return pos + snprintf(buf + pos, len - pos, " stats=NA");
+	while (pos < len && fscanf(f, "%63s %llu", name, &v) == 2)
+		pos += snprintf(buf + pos, len - pos, " %s=%llu", name, v);
+	fclose(f);
+	return pos;
+}
+
+/* Append " tcpkeepalive=N": TcpExt TCPKeepAlive of /proc/net/netstat. */
+static size_t sample_netstat(char *buf, size_t len, size_t pos)
+{
+	FILE *f = fopen("/proc/net/netstat", "r");
+	static char hdr[8192], val[8192];
+	char *h, *v, *hs, *vs;
+
+	if (!f)
+		return pos + snprintf(buf + pos, len - pos, " tcpkeepalive=NA");
+	while (fgets(hdr, sizeof(hdr), f) && fgets(val, sizeof(val), f)) {
+		if (strncmp(hdr, "TcpExt:", 7))
+			continue;
+		h = strtok_r(hdr, " \n", &hs);
+		v = strtok_r(val, " \n", &vs);
+		while (h && v) {
+			if (!strcmp(h, "TCPKeepAlive")) {
+				fclose(f);
+				return pos + snprintf(buf + pos, len - pos,
+						      " tcpkeepalive=%s", v);
+			}
+			h = strtok_r(NULL, " \n", &hs);
+			v = strtok_r(NULL, " \n", &vs);
+		}
+	}
+	fclose(f);
+	return pos + snprintf(buf + pos, len - pos, " tcpkeepalive=NA");
+}
+
+/* Append " row_<column>=value" for this process's row of the cgroups file. */
+static size_t sample_row(char *buf, size_t len, size_t pos)
+{
+	FILE *f = fopen("/proc/net/tcpka/cgroups", "r");
+	static char hdr[1024], line[8192];
+	char *cols[16], *c, *hs, *ls;
+	int n = 0, i;
+
+	if (!f || !fgets(hdr, sizeof(hdr), f)) {
+		if (f)
+			fclose(f);
+		return pos + snprintf(buf + pos, len - pos, " row=NA");
+	}
+	for (c = strtok_r(hdr, " \n", &hs); c && n < 16;
+	     c = strtok_r(NULL, " \n", &hs))
+		cols[n++] = c;
+	while (fgets(line, sizeof(line), f)) {
+		c = strtok_r(line, " \n", &ls);
+		if (!c || strcmp(c, self_cgroup))
+			continue;
+		for (i = 1; i < n && (c = strtok_r(NULL, " \n", &ls)); i++)
+			pos += snprintf(buf + pos, len - pos, " row_%s=%s",
+					cols[i], c);
+		fclose(f);
+		return pos;
+	}
+	fclose(f);
+	return pos + snprintf(buf + pos, len - pos, " row=none");
+}
+
+static void sample(int i, double t0)
+{
+	static char buf[16384];
+	size_t pos;
+
+	pos = snprintf(buf, sizeof(buf), "sample%d t=%.3f dt=%.3f", i, now(),
+		       now() - t0);
+	pos = sample_stats(buf, sizeof(buf) - 64, pos);
+	pos = sample_netstat(buf, sizeof(buf) - 64, pos);
+	sample_row(buf, sizeof(buf) - 64, pos);
+	say("%s", buf);
+}
+
+/* Take a network interface down, as ip link set IF down would. */
+static void link_down(const char *ifname)
+{
+	struct ifreq ifr;
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
+	if (fd < 0 || ioctl(fd, SIOCGIFFLAGS, &ifr))
+		die("SIOCGIFFLAGS %s: %s", ifname, ename(errno));
+	ifr.ifr_flags &= ~IFF_UP;
+	if (ioctl(fd, SIOCSIFFLAGS, &ifr))
+		die("SIOCSIFFLAGS %s: %s", ifname, ename(errno));
+	close(fd);
+	say("link-down t=%.3f if=%s", now(), ifname);
+}
+
+/*
+ * After the connection is up: block in read() until it ends or the -w
+ * deadline, taking the -s samples and doing the -R silent close on time.
+ */
+static void read_phase(int fd, const struct opts *o, double t0)
+{
+	double end = o->wait > 0 ? t0 + o->wait : 0;
+	double repair = o->repair_after >= 0 ? t0 + o->repair_after : 0;
+	int next_sample = 0;
+	char buf[4096];
+
+	for (;;) {
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		double until = end, t;
+		int ms = -1, r;
+		ssize_t n;
+
+		if (repair && (!until || repair < until))
+			until = repair;
+		if (next_sample < o->nr_samples &&
+		    (!until || t0 + o->samples[next_sample] < until))
+			until = t0 + o->samples[next_sample];
+		t = now();
+		if (until)
+			ms = until > t ? (int)((until - t) * 1000) + 1 : 0;
+		r = poll(&pfd, 1, ms);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			die("poll: %s", ename(errno));
+		t = now();
+		if (r > 0) {
+			n = read(fd, buf, sizeof(buf));
+			if (n < 0) {
+				say("end t=%.3f result=%s", now(), ename(errno));
+				break;
+			}
+			if (n == 0) {
+				say("end t=%.3f result=EOF", now());
+				break;
+			}
+			say("data t=%.3f bytes=%zd", now(), n);
+			continue;
+		}
+		while (next_sample < o->nr_samples &&
+		       t >= t0 + o->samples[next_sample]) {
+			sample(next_sample + 1, t0);
+			next_sample++;
+		}
+		if (repair && t >= repair) {
+			int one = 1;
+
+			if (setsockopt(fd, IPPROTO_TCP, TCP_REPAIR, &one,
+				       sizeof(one)))
+				die("TCP_REPAIR: %s", ename(errno));
+			close(fd);
+			fd = -1;	/* poll() ignores it from now on */
+			repair = 0;
+			say("repair-closed t=%.3f", now());
+		}
+		if (end && t >= end) {
+			say("end t=%.3f result=%s", now(),
+			    fd < 0 ? "REPAIRED" : "ALIVE");
+			break;
+		}
+	}
+	/* Samples still due are taken even after the connection ended. */
+	while (next_sample < o->nr_samples) {
+		double wait = t0 + o->samples[next_sample] - now();
+
+		if (wait > 0)
+			usleep(wait * 1e6);
+		sample(next_sample + 1, t0);
+		next_sample++;
+	}
+}
+
+static void connected(int fd, const char *role, const struct opts *o)
+{
+	double t0;
+
+	report(fd, role[0] == 'c' ? "established role=client" :
+	       "established role=server");
+	t0 = now();
+	if (o->down_if)
+		link_down(o->down_if);
+	if (o->idle_after >= 0) {
+		setint(fd, IPPROTO_TCP, TCP_KEEPIDLE, o->idle_after,
+		       "TCP_KEEPIDLE");
+		report(fd, "after-set");
+	}
+	if (o->wait >= 0)
+		read_phase(fd, o, t0);
+}
+
+static int peer_main(int argc, char **argv, int server)
+{
+	struct opts o = { .idle = -1, .intvl = -1, .cnt = -1, .uto = -1,
+			  .wait = -1, .repair_after = -1, .idle_after = -1 };
+	struct sockaddr_storage ss;
+	socklen_t len;
+	int c, fd, one = 1;
+
+	while ((c = getopt(argc, argv, "N:ki:I:n:u:w:R:A:s:D:")) != -1) {
+		switch (c) {
+		case 'N': o.netns = optarg; break;
+		case 'k': o.keepalive = 1; break;
+		case 'i': o.idle = atoi(optarg); break;
+		case 'I': o.intvl = atoi(optarg); break;
+		case 'n': o.cnt = atoi(optarg); break;
+		case 'u': o.uto = atoi(optarg); break;
+		case 'w': o.wait = atoi(optarg); break;
+		case 'R': o.repair_after = atoi(optarg); break;
+		case 'A': o.idle_after = atoi(optarg); break;
+		case 'D': o.down_if = optarg; break;
+		case 's':
+			if (o.nr_samples == MAX_SAMPLES)
+				die("too many -s");
+			o.samples[o.nr_samples++] = atof(optarg);
+			break;
+		default: die("bad option");
+		}
+	}
+	if (argc - optind != 2)
+		die("usage: %s ADDR PORT", server ? "server" : "client");
+	read_self_cgroup();
+	enter_netns(o.netns);
+	len = parse_addr(argv[optind], argv[optind + 1], &ss);
+	fd = socket(ss.ss_family, SOCK_STREAM, 0);
+	if (fd < 0)
+		die("socket: %s", ename(errno));
+	apply_opts(fd, &o);
+	if (server) {
+		int cfd;
+
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+		if (bind(fd, (void *)&ss, len))
+			die("bind: %s", ename(errno));
+		if (listen(fd, 16))
+			die("listen: %s", ename(errno));
+		say("listening port=%s", argv[optind + 1]);
+		cfd = accept(fd, NULL, NULL);
+		if (cfd < 0)
+			die("accept: %s", ename(errno));
+		connected(cfd, "server", &o);
+		/* The listener stays open: a probe to a forgotten port draws
+		 * an RST from it as from a closed port.
+		 */
+		if (o.wait < 0)
+			pause();
+	} else {
+		if (connect(fd, (void *)&ss, len))
+			die("connect: %s", ename(errno));
+		connected(fd, "client", &o);
+		if (o.wait < 0)
+			pause();
+	}
+	return 0;
+}
+
+static void drop_privs(void)
+{
+	if (setgroups(0, NULL) || setresgid(65534, 65534, 65534) ||
+	    setresuid(65534, 65534, 65534))
+		die("drop to 65534: %s", ename(errno));
+}
+
+static void put_file(const char *path, const char *s)
+{
+	int fd = open(path, O_WRONLY);
+
+	if (fd < 0 || write(fd, s, strlen(s)) != (ssize_t)strlen(s))
+		die("%s: %s", path, ename(errno));
+	close(fd);
+}
+
+static void new_userns(int netns)
+{
+	char map[64];
+	uid_t uid = getuid();
+	gid_t gid = getgid();
+
+	if (unshare(CLONE_NEWUSER | (netns ? CLONE_NEWNET : 0)))
+		die("unshare: %s", ename(errno));
+	snprintf(map, sizeof(map), "0 %u 1", uid);
+	put_file("/proc/self/uid_map", map);
+	put_file("/proc/self/setgroups", "deny");
+	snprintf(map, sizeof(map), "0 %u 1", gid);
+	put_file("/proc/self/gid_map", map);
+}
+
+static int write_main(int argc, char **argv)
+{
+	int c, userns = 0, netns = 0, drop_after = 0, drop_before = 0, fd;
+	size_t cap = 1 << 16, len = 0;
+	char *buf = malloc(cap);
+	ssize_t n;
+
+	while ((c = getopt(argc, argv, "UNDB")) != -1) {
+		switch (c) {
+		case 'U': userns = 1; break;
+		case 'N': netns = 1; break;
+		case 'D': drop_after = 1; break;
+		case 'B': drop_before = 1; break;
+		default: die("bad option");
+		}
+	}
+	if (argc - optind != 1)
+		die("usage: write [-U] [-N] [-D] [-B] FILE");
+	for (;;) {
+		if (len == cap)
+			buf = realloc(buf, cap *= 2);
+		if (!buf)
+			die("out of memory");
+		n = read(0, buf + len, cap - len);
+		if (n < 0)
+			die("read stdin: %s", ename(errno));
+		if (!n)
+			break;
+		len += n;
+	}
+	if (userns)
+		new_userns(netns);
+	if (drop_before)
+		drop_privs();
+	fd = open(argv[optind], O_WRONLY);
+	if (fd < 0) {
+		say("open %s", ename(errno));
+		return 1;
+	}
+	if (drop_after)
+		drop_privs();
+	n = write(fd, buf, len);
+	if (n < 0) {
+		say("write %s", ename(errno));
+		return 1;
+	}
+	if ((size_t)n != len) {
+		say("write short %zd/%zu", n, len);
+		return 1;
+	}
+	say("ok");
+	return 0;
+}
+
+static int insmod_main(int argc, char **argv)
+{
+	char params[4096] = "";
+	struct stat st;
+	char *img;
+	int fd, i;
+
+	if (argc < 2)
+		die("usage: insmod FILE [PARAM...]");
+	for (i = 2; i < argc; i++) {
+		if (strlen(params) + strlen(argv[i]) + 2 > sizeof(params))
+			die("parameters too long");
+		if (i > 2)
+			strcat(params, " ");
+		strcat(params, argv[i]);
+	}
+	fd = open(argv[1], O_RDONLY);
+	if (fd < 0 || fstat(fd, &st))
+		die("%s: %s", argv[1], ename(errno));
+	img = malloc(st.st_size);
+	if (!img || read(fd, img, st.st_size) != st.st_size)
+		die("read %s", argv[1]);
+	if (syscall(SYS_init_module, img, (unsigned long)st.st_size, params)) {
+		say("%s", ename(errno));
+		return 1;
+	}
+	say("ok");
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2)
+		die("usage: tcpka_peer server|client|write|insmod ...");
+	signal(SIGPIPE, SIG_IGN);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (!strcmp(argv[1], "server"))
+		return peer_main(argc - 1, argv + 1, 1);
+	if (!strcmp(argv[1], "client"))
+		return peer_main(argc - 1, argv + 1, 0);
+	if (!strcmp(argv[1], "write"))
+		return write_main(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "insmod"))
+		return insmod_main(argc - 1, argv + 1);
+	die("unknown command %s", argv[1]);
+	return 2;
+}

@@ -1,0 +1,54 @@
+#!/bin/busybox sh
+# SPDX-License-Identifier: GPL-2.0
+# /init of tcpka's test VM (copied there by scripts/vm-test.sh): mount what
+# the tests need, load the kernel modules of the initramfs, run
+# selftests/tcpka.sh, check for leaks on a debug kernel, power off.
+# /selftests/config sets ONLY, SKIP_LOAD and DEBUG.
+
+/bin/busybox mkdir -p /bin /proc /sys /dev /tmp /run /var
+/bin/busybox --install -s /bin
+export PATH=/sbin:/bin
+mount -t devtmpfs devtmpfs /dev 2>/dev/null
+[ -c /dev/console ] && exec </dev/console >/dev/console 2>&1
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t tmpfs tmpfs /tmp
+mount -t tmpfs tmpfs /run
+ln -sfn /run /var/run
+mkdir -p /sys/fs/cgroup /run/netns
+mount -t cgroup2 cgroup2 /sys/fs/cgroup
+mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+. /selftests/config
+
+echo "TCPKA-BOOT $(uname -r) $(nproc) cpus, uptime $(cut -d' ' -f1 /proc/uptime)"
+[ -c /dev/ttyS1 ] && echo "TCPKA-BOOT $(uname -r)" >/dev/ttyS1
+for m in $(cat /lib/tcpka-modules/order 2>/dev/null); do
+	insmod "/lib/tcpka-modules/$m" || echo "TCPKA-ERROR insmod $m failed"
+done
+if [ "$DEBUG" = 1 ] && [ -e /sys/kernel/debug/kmemleak ]; then
+	# Forget what boot left behind: only what the tests leak counts.
+	echo scan >/sys/kernel/debug/kmemleak
+	echo clear >/sys/kernel/debug/kmemleak
+fi
+
+KO=/tcpka/tcpka.ko SKIP_LOAD=$SKIP_LOAD sh /selftests/tcpka.sh $ONLY
+
+if [ "$DEBUG" = 1 ]; then
+	grep -q '^tcpka ' /proc/modules && rmmod tcpka
+	if [ -e /sys/kernel/debug/kmemleak ]; then
+		# Objects must be some seconds old before kmemleak reports
+		# them; scan twice, as the kernel's own selftests do.
+		sleep 5
+		echo scan >/sys/kernel/debug/kmemleak
+		echo scan >/sys/kernel/debug/kmemleak
+		echo "TCPKA-KMEMLEAK begin"
+		cat /sys/kernel/debug/kmemleak
+		echo "TCPKA-KMEMLEAK end"
+	else
+		echo "TCPKA-ERROR no /sys/kernel/debug/kmemleak"
+	fi
+fi
+echo "TCPKA-END uptime $(cut -d' ' -f1 /proc/uptime)"
+[ -c /dev/ttyS1 ] && echo "TCPKA-END" >/dev/ttyS1
+sync
+poweroff -f
