@@ -9,13 +9,15 @@
 #   --kernel    the kernel image (Debian's vmlinuz-*, or a debug bzImage)
 #   --modules   its lib/modules/<release> directory: the Debian modules the
 #               tests need (veth) are taken from there with their
-#               dependencies; may be empty or missing when they are built in
+#               dependencies (with --debug it may be empty or missing:
+#               everything the tests need is built in)
 #   --ko        tcpka.ko built for that kernel
 #   --debug     a KASAN/lockdep/kmemleak kernel: boot with oops=panic
 #               kasan.fault=panic, scan kmemleak after the final rmmod, and
 #               fail on any BUG/WARNING/KASAN/lockdep/leak report
 #   --only      run only these tests (several names, or one comma list)
-#   --log       keep the whole console log in FILE
+#   --log       keep the whole console log in FILE (default:
+#               ~/.cache/tcpka/vm-logs/<kernel image name>.log)
 #   --timeout   hard limit for the VM (default 420 s)
 #   --skip-load never load tcpka.ko: checks that every test fails without it
 #
@@ -30,7 +32,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-usage() { sed -n '3,27p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '3,31p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
 kernel= moddir= ko= debug=0 log= timeout=420 skip_load=0
 only=()
@@ -108,6 +110,8 @@ add_mod() {
 }
 if [ -n "$moddir" ] && [ -d "$moddir/kernel" ]; then
 	for m in veth; do add_mod $m; done
+elif [ "$debug" != 1 ]; then
+	die "no kernel modules in $moddir"
 fi
 
 # --- the initramfs: a cached base and a small per-run part --------------
@@ -185,7 +189,11 @@ qrc=$?
 set -e
 secs=$(($(date +%s) - start))
 sed -i 's/\r$//' "$console" "$results"
-[ -n "$log" ] && cp "$console" "$log"
+if [ -z "$log" ]; then
+	mkdir -p "$TCPKA_CACHE/vm-logs"
+	log=$TCPKA_CACHE/vm-logs/$(basename "$kernel").log
+fi
+cp "$console" "$log"
 
 # --- verdict ------------------------------------------------------------
 # Results come from the second serial port (nothing else writes there);
@@ -230,5 +238,5 @@ if grep -Eq "$pat" "$console"; then
 	failed=$((failed + 1))
 fi
 echo "# $(basename "$kernel"): $passed passed, $failed failed, ${secs}s in the VM"
-[ -n "$log" ] && echo "# console log: $log"
+echo "# console log: $log"
 [ "$failed" = 0 ]

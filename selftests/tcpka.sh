@@ -74,8 +74,12 @@ t_keepalive_on() {
 		expect_eq "$p sample1 probes_sent" "$(pv $p sample1 probes_sent)" 0
 		expect_eq "$p sample1 rounds_started" \
 			"$(pv $p sample1 rounds_started)" 0
+		# A probe at 2 s, then one per second: at most
+		# floor(dt - idle) + 1 by the time of the sample.
 		expect_ge "$p sample2 probes_sent" "$(pv $p sample2 probes_sent)" 1
-		expect_le "$p sample2 probes_sent" "$(pv $p sample2 probes_sent)" 2
+		expect_le "$p sample2 probes_sent (dt $(pv $p sample2 dt))" \
+			"$(pv $p sample2 probes_sent)" \
+			"$(awk -v t="$(pv $p sample2 dt)" 'BEGIN { print int(t - 2) + 1 }')"
 		expect_eq "$p sample2 probes_sent (TCPKeepAlive $(pv $p sample2 tcpkeepalive))" \
 			"$(pv $p sample2 probes_sent)" "$(pv $p sample2 tcpkeepalive)"
 		expect_ge "$p sample2 rounds_started" \
@@ -209,6 +213,7 @@ t_mode() {
 	expect_opts f established 1 1 1 2 9000
 	for p in d d2 f; do wait_line $p '^sample1' 10 || return; done
 	# d's own idle of 5 s holds: no probe yet; f's was overridden to 1 s.
+	expect_le "d sample1 dt" "$(pv d sample1 dt)" 4.8
 	expect_eq "d row probes_sent at 2.7 s" "$(pv d sample1 row_probes_sent)" 0
 	expect_ge "f row probes_sent at 2.7 s" "$(pv f sample1 row_probes_sent)" 1
 	expect_ge "d2 row probes_sent at 2.7 s" "$(pv d2 sample1 row_probes_sent)" 1
@@ -608,9 +613,11 @@ t_rmmod_midround() {
 	for p in c4 c6 cx; do expect_opts $p established 1 2 1 3 0; done
 	# After the first probes (2 s), before the second ones (3 s).
 	wait_line c6 '^sample1' 5 || return
-	for k in sockets_enforced=2 probes_sent=2 rounds_started=2; do
+	for k in sockets_enforced=2 rounds_started=2 outcome_timeout=0 \
+		outcome_ack=0; do
 		expect_eq "c6 sample1 ${k%=*}" "$(pv c6 sample1 ${k%=*})" "${k#*=}"
 	done
+	expect_range "c6 sample1 probes_sent" "$(pv c6 sample1 probes_sent)" 2 5
 	snap "c${N}x" x1
 	mod_unload || fail "rmmod with sockets mid-round failed"
 	[ -e $PROC ] && fail "$PROC still there after rmmod"
@@ -701,6 +708,12 @@ selected() {
 }
 
 ONLY=$(echo "$*" | tr ',' ' ')
+for t in $ONLY; do
+	case " $(echo $SERIAL_FIRST $PARALLEL $SERIAL_LAST) " in
+	*" $t "*) ;;
+	*) echo "TCPKA-ERROR unknown test $t" ;;
+	esac
+done
 mkdir -p "$OUT" "$CG/tcpka.slice"
 plan=
 for t in $SERIAL_FIRST $PARALLEL $SERIAL_LAST; do
