@@ -13,7 +13,8 @@
 
 SERIAL_FIRST="module_params"
 PARALLEL="keepalive_on_v4 keepalive_on_v6 ack_v4 ack_v6 rst_v4 rst_v6
-	timeout_v4 timeout_v6 mode_v4 mode_v6 inherit counters enabled"
+	timeout_v4 timeout_v6 user_timeout_v6 abandoned_v4 mode_v4 mode_v6
+	inherit counters enabled"
 SERIAL_LAST="policy_file policy_perms rmmod_midround unload"
 
 mod_load() {
@@ -189,6 +190,54 @@ t_timeout() {
 	expect_probes_match c0 c2
 	expect_eq "c2 row cli outcome_timeout" \
 		"$(row c2 "$cgs/cli" outcome_timeout)" 1
+}
+
+# --- 4b. user_timeout ends a round before cnt probes ---------------------
+t_user_timeout() {
+	local cgs=/tcpka.slice/$T a
+	cg_make "$cgs/cli" "$cgs/srv"
+	pair "" 0
+	a=$(srv_addr "$F" 0)
+	set_policy "set $cgs/cli idle=1 intvl=1 cnt=10 user_timeout=2500"
+	snap "c$N" c0
+	peer srv "$cgs/srv" "s$N" server -w 0 -D "vs$N" "$a" 7001
+	wait_line srv '^listening' || return
+	peer cli "$cgs/cli" "c$N" client -w 20 "$a" 7001
+	wait_line cli '^established' || return
+	expect_opts cli established 1 1 1 10 2500
+	peer_end cli 12
+	expect_eq "client read" "$(pv cli end result)" ETIMEDOUT
+	# Probes at 1 s and 2 s; the timer at 3 s finds 2.5 s passed.
+	expect_range "client read ended after (s)" "$(elapsed cli)" 2.5 5
+	snap "c$N" c1
+	expect_stats c1 sockets_enforced=1 probes_sent=2 rounds_started=1 \
+		outcome_timeout=1 outcome_ack=0 outcome_rst=0 rounds_abandoned=0
+	expect_probes_match c0 c1
+}
+
+# --- local close mid-round: abandoned, not an outcome -------------------
+t_abandoned() {
+	local cgs=/tcpka.slice/$T a
+	cg_make "$cgs/cli" "$cgs/srv"
+	pair "" 0
+	a=$(srv_addr "$F" 0)
+	set_policy "set $cgs/cli idle=1 intvl=2 cnt=3"
+	snap "c$N" c0
+	# Probe at 1 s is lost; the client gives up and closes at 2 s, before
+	# the next probe (3 s).
+	peer srv "$cgs/srv" "s$N" server -w 0 -D "vs$N" "$a" 7001
+	wait_line srv '^listening' || return
+	peer cli "$cgs/cli" "c$N" client -w 2 -s 1.5 "$a" 7001
+	peer_end cli 10
+	expect_eq "client read" "$(pv cli end result)" ALIVE
+	expect_eq "sample1 rounds_started" "$(pv cli sample1 rounds_started)" 1
+	sleep 0.5
+	snap "c$N" c1
+	expect_stats c1 sockets_enforced=1 probes_sent=1 rounds_started=1 \
+		rounds_abandoned=1 outcome_ack=0 outcome_rst=0 outcome_timeout=0
+	expect_probes_match c0 c1
+	expect_eq "row cli rounds_abandoned" \
+		"$(row c1 "$cgs/cli" rounds_abandoned)" 1
 }
 
 # --- 5. mode=default keeps the application's values, mode=force not ------
@@ -542,6 +591,13 @@ t_policy_file() {
 	set_policy "set $pf/c idle=1 intvl=1 cnt=1 user_timeout=0"
 	expect_eq "lower bounds" "$(grep "^set $pf/c" $PROC/policy)" \
 		"set $pf/c idle=1 intvl=1 cnt=1 user_timeout=0"
+	# One table for every netns: written from a new netns, seen from all.
+	r=$(printf 'set %s/c cnt=5\n' $pf | unshare -n "$PEER" write $PROC/policy)
+	expect_eq "write from a new netns" "$r" ok
+	expect_eq "seen from the initial netns" "$(grep "^set $pf/c" $PROC/policy)" \
+		"set $pf/c cnt=5"
+	expect_eq "read from a new netns" "$(unshare -n cat $PROC/policy | md5sum)" \
+		"$(md5sum <$PROC/policy)"
 	# Save, flush, restore: byte for byte.
 	cat $PROC/policy >"$D/saved"
 	set_policy "flush"
