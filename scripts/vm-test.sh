@@ -34,7 +34,7 @@ set -euo pipefail
 
 usage() { sed -n '3,31p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
-kernel= moddir= ko= debug=0 log= timeout=420 skip_load=0
+kernel='' moddir='' ko='' debug=0 log='' timeout=420 skip_load=0
 only=()
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -109,7 +109,7 @@ add_mod() {
 	mods+=("$n")
 }
 if [ -n "$moddir" ] && [ -d "$moddir/kernel" ]; then
-	for m in veth; do add_mod $m; done
+	add_mod veth	# the tests' only modular need on Debian's kernels
 elif [ "$debug" != 1 ]; then
 	die "no kernel modules in $moddir"
 fi

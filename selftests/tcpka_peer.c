@@ -251,16 +251,16 @@ static size_t sample_netstat(char *buf, size_t len, size_t pos)
 	while (fgets(hdr, sizeof(hdr), f) && fgets(val, sizeof(val), f)) {
 		if (strncmp(hdr, "TcpExt:", 7))
 			continue;
-		h = strtok_r(hdr, " \n", &hs);
-		v = strtok_r(val, " \n", &vs);
+		h = strtok_r(hdr, "\n ", &hs);
+		v = strtok_r(val, "\n ", &vs);
 		while (h && v) {
 			if (!strcmp(h, "TCPKeepAlive")) {
 				fclose(f);
 				return pos + snprintf(buf + pos, len - pos,
 						      " tcpkeepalive=%s", v);
 			}
-			h = strtok_r(NULL, " \n", &hs);
-			v = strtok_r(NULL, " \n", &vs);
+			h = strtok_r(NULL, "\n ", &hs);
+			v = strtok_r(NULL, "\n ", &vs);
 		}
 	}
 	fclose(f);
@@ -280,14 +280,14 @@ static size_t sample_row(char *buf, size_t len, size_t pos)
 			fclose(f);
 		return pos + snprintf(buf + pos, len - pos, " row=NA");
 	}
-	for (c = strtok_r(hdr, " \n", &hs); c && n < 16;
-	     c = strtok_r(NULL, " \n", &hs))
+	for (c = strtok_r(hdr, "\n ", &hs); c && n < 16;
+	     c = strtok_r(NULL, "\n ", &hs))
 		cols[n++] = c;
 	while (fgets(line, sizeof(line), f)) {
-		c = strtok_r(line, " \n", &ls);
+		c = strtok_r(line, "\n ", &ls);
 		if (!c || strcmp(c, self_cgroup))
 			continue;
-		for (i = 1; i < n && (c = strtok_r(NULL, " \n", &ls)); i++)
+		for (i = 1; i < n && (c = strtok_r(NULL, "\n ", &ls)); i++)
 			pos += snprintf(buf + pos, len - pos, " row_%s=%s",
 					cols[i], c);
 		fclose(f);
@@ -297,7 +297,7 @@ static size_t sample_row(char *buf, size_t len, size_t pos)
 	return pos + snprintf(buf + pos, len - pos, " row=none");
 }
 
-static void sample(int i, double t0)
+static void take_sample(int i, double t0)
 {
 	static char buf[16384];
 	size_t pos;
@@ -373,7 +373,7 @@ static void read_phase(int fd, const struct opts *o, double t0)
 		}
 		while (next_sample < o->nr_samples &&
 		       t >= t0 + o->samples[next_sample]) {
-			sample(next_sample + 1, t0);
+			take_sample(next_sample + 1, t0);
 			next_sample++;
 		}
 		if (repair && t >= repair) {
@@ -399,7 +399,7 @@ static void read_phase(int fd, const struct opts *o, double t0)
 
 		if (wait > 0)
 			usleep(wait * 1e6);
-		sample(next_sample + 1, t0);
+		take_sample(next_sample + 1, t0);
 		next_sample++;
 	}
 }
@@ -432,22 +432,43 @@ static int peer_main(int argc, char **argv, int server)
 
 	while ((c = getopt(argc, argv, "N:ki:I:n:u:w:R:A:s:D:")) != -1) {
 		switch (c) {
-		case 'N': o.netns = optarg; break;
-		case 'k': o.keepalive = 1; break;
-		case 'i': o.idle = atoi(optarg); break;
-		case 'I': o.intvl = atoi(optarg); break;
-		case 'n': o.cnt = atoi(optarg); break;
-		case 'u': o.uto = atoi(optarg); break;
-		case 'w': o.wait = atoi(optarg); break;
-		case 'R': o.repair_after = atoi(optarg); break;
-		case 'A': o.idle_after = atoi(optarg); break;
-		case 'D': o.down_if = optarg; break;
+		case 'N':
+			o.netns = optarg;
+			break;
+		case 'k':
+			o.keepalive = 1;
+			break;
+		case 'i':
+			o.idle = atoi(optarg);
+			break;
+		case 'I':
+			o.intvl = atoi(optarg);
+			break;
+		case 'n':
+			o.cnt = atoi(optarg);
+			break;
+		case 'u':
+			o.uto = atoi(optarg);
+			break;
+		case 'w':
+			o.wait = atoi(optarg);
+			break;
+		case 'R':
+			o.repair_after = atoi(optarg);
+			break;
+		case 'A':
+			o.idle_after = atoi(optarg);
+			break;
+		case 'D':
+			o.down_if = optarg;
+			break;
 		case 's':
 			if (o.nr_samples == MAX_SAMPLES)
 				die("too many -s");
 			o.samples[o.nr_samples++] = atof(optarg);
 			break;
-		default: die("bad option");
+		default:
+			die("bad option");
 		}
 	}
 	if (argc - optind != 2)
@@ -527,11 +548,20 @@ static int write_main(int argc, char **argv)
 
 	while ((c = getopt(argc, argv, "UNDB")) != -1) {
 		switch (c) {
-		case 'U': userns = 1; break;
-		case 'N': netns = 1; break;
-		case 'D': drop_after = 1; break;
-		case 'B': drop_before = 1; break;
-		default: die("bad option");
+		case 'U':
+			userns = 1;
+			break;
+		case 'N':
+			netns = 1;
+			break;
+		case 'D':
+			drop_after = 1;
+			break;
+		case 'B':
+			drop_before = 1;
+			break;
+		default:
+			die("bad option");
 		}
 	}
 	if (argc - optind != 1)
