@@ -27,21 +27,49 @@
 #include <linux/workqueue.h>
 #include "tcpka_mod.h"
 
-/* Module parameters: the default policy of the root cgroup. */
+/*
+ * Module parameters: the default policy of the root cgroup. A value that
+ * does not parse fails insmod with -EINVAL, as a bad policy write does;
+ * tcpka_param_policy() then checks the bounds.
+ */
+static int tcpka_param_set_uint(const char *val, const struct kernel_param *kp)
+{
+	return param_set_uint(val, kp) ? -EINVAL : 0;
+}
+
+static int tcpka_param_set_int(const char *val, const struct kernel_param *kp)
+{
+	return param_set_int(val, kp) ? -EINVAL : 0;
+}
+
+static const struct kernel_param_ops tcpka_param_uint_ops = {
+	.set = tcpka_param_set_uint,
+	.get = param_get_uint,
+};
+
+static const struct kernel_param_ops tcpka_param_int_ops = {
+	.set = tcpka_param_set_int,
+	.get = param_get_int,
+};
+
 static unsigned int idle;
-module_param(idle, uint, 0444);
+module_param_cb(idle, &tcpka_param_uint_ops, &idle, 0444);
+__MODULE_PARM_TYPE(idle, "uint");
 MODULE_PARM_DESC(idle, "Root cgroup policy: idle time before the first probe, seconds (1-32767; 0: not set)");
 
 static unsigned int intvl;
-module_param(intvl, uint, 0444);
+module_param_cb(intvl, &tcpka_param_uint_ops, &intvl, 0444);
+__MODULE_PARM_TYPE(intvl, "uint");
 MODULE_PARM_DESC(intvl, "Root cgroup policy: interval between probes, seconds (1-32767; 0: not set)");
 
 static unsigned int cnt;
-module_param(cnt, uint, 0444);
+module_param_cb(cnt, &tcpka_param_uint_ops, &cnt, 0444);
+__MODULE_PARM_TYPE(cnt, "uint");
 MODULE_PARM_DESC(cnt, "Root cgroup policy: unanswered probes before the connection is dropped (1-127; 0: not set)");
 
 static int user_timeout = -1;
-module_param(user_timeout, int, 0444);
+module_param_cb(user_timeout, &tcpka_param_int_ops, &user_timeout, 0444);
+__MODULE_PARM_TYPE(user_timeout, "int");
 MODULE_PARM_DESC(user_timeout, "Root cgroup policy: TCP_USER_TIMEOUT, milliseconds (0-2147483647; -1: not set)");
 
 static char *mode;
