@@ -35,6 +35,8 @@ grep -qxF "$KBUILD_LINE" "$src/Kbuild" || printf '%s\n' "$KBUILD_LINE" >>"$src/K
 
 log "KUnit on UML: $src (build dir $build)"
 out=$build/kunit-run.out
+tlog=$build/test.log
+rm -f "$tlog"
 rc=0
 (cd "$src" && python3 tools/testing/kunit/kunit.py run --arch=um \
 	--build_dir="$build" --kunitconfig="$kunitconfig" --jobs=2 \
@@ -43,7 +45,6 @@ rc=0
 fail=0
 [ "$rc" -eq 0 ] || { log "kunit.py failed (exit $rc)"; fail=1; }
 
-tlog=$build/test.log
 if [ ! -s "$tlog" ]; then
 	log "no kernel log at $tlog"
 	fail=1
