@@ -4,7 +4,8 @@
 #
 #   scripts/vm-test.sh --kernel VMLINUZ --modules LIBMODULES_DIR --ko TCPKA_KO
 #                      [--debug] [--only NAME...] [--log FILE]
-#                      [--timeout SECS] [--skip-load]
+#                      [--timeout SECS] [--jobs N] [--skip-load]
+#                      [--run SCRIPT]
 #
 #   --kernel    the kernel image (Debian's vmlinuz-*, or a debug bzImage)
 #   --modules   its lib/modules/<release> directory: the Debian modules the
@@ -18,8 +19,15 @@
 #   --only      run only these tests (several names, or one comma list)
 #   --log       keep the whole console log in FILE (default:
 #               ~/.cache/tcpka/vm-logs/<kernel image name>.log)
-#   --timeout   hard limit for the VM (default 420 s)
+#   --timeout   hard limit for the VM (default 420 s, 900 s with --debug)
+#   --jobs      tests run in parallel inside the VM at a time (default: all,
+#               4 with --debug)
 #   --skip-load never load tcpka.ko: checks that every test fails without it
+#   --run       run SCRIPT (busybox sh, may source /selftests/lib.sh; tcpka.ko
+#               is /tcpka/tcpka.ko) instead of the selftests and print what
+#               it prints; fails if it exits non-zero, prints a line
+#               starting with TCPKA-ERROR, the VM does not finish or the
+#               kernel reports a bug
 #
 # Prints "ok NAME" or "not ok NAME: reason" per test and a summary; exits 0
 # only if every test passed and the VM finished. The tests are listed in
@@ -32,9 +40,9 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-usage() { sed -n '3,31p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '3,39p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
-kernel='' moddir='' ko='' debug=0 log='' timeout=420 skip_load=0
+kernel='' moddir='' ko='' debug=0 log='' timeout='' jobs='' skip_load=0 run=
 only=()
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -44,7 +52,9 @@ while [ $# -gt 0 ]; do
 	--debug) debug=1; shift ;;
 	--log) log=$2; shift 2 ;;
 	--timeout) timeout=$2; shift 2 ;;
+	--jobs) jobs=$2; shift 2 ;;
 	--skip-load) skip_load=1; shift ;;
+	--run) run=$2; shift 2 ;;
 	--only)
 		shift
 		while [ $# -gt 0 ] && [ "${1#--}" = "$1" ]; do
@@ -57,8 +67,14 @@ while [ $# -gt 0 ]; do
 	esac
 done
 [ -n "$kernel" ] && [ -n "$ko" ] || usage
+if [ "$debug" = 1 ]; then
+	timeout=${timeout:-900} jobs=${jobs:-4} slow=4
+else
+	timeout=${timeout:-420} jobs=${jobs:-0} slow=1
+fi
 [ -f "$kernel" ] || die "no kernel image $kernel"
 [ -f "$ko" ] || die "no module $ko"
+[ -z "$run" ] || [ -f "$run" ] || die "no script $run"
 [ -n "$moddir" ] || [ "$debug" = 1 ] || die "--modules is needed (except with --debug)"
 
 need_pkgs qemu-system-x86 busybox-static cpio iproute2 gcc libc6-dev xz-utils \
@@ -159,13 +175,17 @@ r=$work/run
 mkdir -p "$r/selftests" "$r/tcpka"
 cp "$SELF/vm-init.sh" "$r/init"
 chmod 755 "$r/init"
-cp "$SELF/tcpka.sh" "$SELF/lib.sh" "$r/selftests/"
+cp "$SELF"/*.sh "$r/selftests/"
+[ -n "$run" ] && cp "$run" "$r/selftests/run.sh"
 cp "$peer_bin" "$r/selftests/tcpka_peer"
 cp "$ko" "$r/tcpka/tcpka.ko"
 cat >"$r/selftests/config" <<EOF
 ONLY="${only[*]}"
 SKIP_LOAD=$skip_load
 DEBUG=$debug
+JOBS=$jobs
+SLOW=$slow
+RUN=${run:+/selftests/run.sh}
 EOF
 (cd "$r" && find . | LC_ALL=C sort | cpio -o -H newc --quiet | gzip -1) \
 	>"$work/run.cpio.gz"
@@ -196,6 +216,35 @@ fi
 cp "$console" "$log"
 
 # --- verdict ------------------------------------------------------------
+pat='BUG:|WARNING:|Oops|general protection fault|Kernel panic|Call Trace:'
+[ "$debug" = 1 ] && pat="$pat|KASAN|possible circular locking|lockdep|sleeping function called from invalid context|unreferenced object|INFO: task .* blocked"
+
+if [ -n "$run" ]; then
+	sed -n '/^TCPKA-RUN-BEGIN/,/^TCPKA-RUN-END/p' "$console" | sed '1d;$d'
+	rc=$(sed -n 's/^TCPKA-RUN-END rc=//p' "$console")
+	bad=0
+	if [ -z "$rc" ]; then
+		echo "not ok run: $(basename "$run") did not finish (qemu rc $qrc)"
+		tail -20 "$console" | sed 's/^/  console: /'
+		bad=1
+	elif [ "$rc" != 0 ]; then
+		echo "not ok run: $(basename "$run") exited with $rc"
+		bad=1
+	fi
+	if grep -q '^TCPKA-ERROR' "$console"; then
+		grep '^TCPKA-ERROR' "$console" | sed 's/^/not ok run: /'
+		bad=1
+	fi
+	if grep -Eq "$pat" "$console"; then
+		echo "not ok kernel: reports in the console log:"
+		grep -En -m 20 "$pat" "$console" | sed 's/^/  console: /'
+		bad=1
+	fi
+	echo "# $(basename "$kernel"): $(basename "$run") $([ $bad = 0 ] && echo ok || echo FAILED), ${secs}s in the VM"
+	echo "# console log: $log"
+	exit $bad
+fi
+
 # Results come from the second serial port (nothing else writes there);
 # the console is the fallback.
 src=$results
@@ -230,8 +279,6 @@ grep '^TCPKA-ERROR' "$console" | sed 's/^/not ok vm: /' || true
 failed=$((failed + $(grep -c '^TCPKA-ERROR' "$console" || true)))
 
 # Kernel reports: always fatal; more patterns on a debug kernel.
-pat='BUG:|WARNING:|Oops|general protection fault|Kernel panic|Call Trace:'
-[ "$debug" = 1 ] && pat="$pat|KASAN|possible circular locking|lockdep|sleeping function called from invalid context|unreferenced object|INFO: task .* blocked"
 if grep -Eq "$pat" "$console"; then
 	echo "not ok kernel: reports in the console log:"
 	grep -En -m 20 "$pat" "$console" | sed 's/^/  console: /'

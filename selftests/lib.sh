@@ -116,13 +116,27 @@ peer() {
 	echo $! >"$D/$name.pid"
 }
 
-# wait_line NAME REGEX [SECS]: wait until a peer's output has a matching line.
+# has_line FILE PREFIX: FILE has a line starting with PREFIX (no fork).
+has_line() {
+	local l
+	[ -e "$1" ] || return 1
+	while IFS= read -r l; do
+		case $l in "$2"*) return 0 ;; esac
+	done <"$1"
+	return 1
+}
+
+# wait_line NAME PREFIX [SECS]: wait until a peer's output has a line
+# starting with PREFIX. SECS (default 10) is multiplied by $SLOW (a debug
+# kernel is slow to start processes); polling does not fork.
 wait_line() {
-	local f=$D/$1.out n=0 max=$((${3:-10} * 10))
-	while ! grep -q "$2" "$f" 2>/dev/null; do
-		n=$((n + 1))
-		if [ $n -gt $max ]; then
-			fail "$1: no '$2' within ${3:-10}s ($(tr '\n' '|' <"$f" 2>/dev/null))"
+	local f=$D/$1.out up rest end
+	read -r up rest </proc/uptime
+	end=$((${up%.*} + ${3:-10} * ${SLOW:-1}))
+	until has_line "$f" "$2"; do
+		read -r up rest </proc/uptime
+		if [ "${up%.*}" -ge "$end" ]; then
+			fail "$1: no '$2' within $((${3:-10} * ${SLOW:-1}))s ($(tr '\n' '|' <"$f" 2>/dev/null))"
 			return 1
 		fi
 		sleep 0.1
@@ -153,7 +167,7 @@ expect_opts() {
 }
 
 # peer_end NAME SECS: wait for a peer's "end" line; prints nothing.
-peer_end() { wait_line "$1" '^end ' "$2"; }
+peer_end() { wait_line "$1" 'end ' "$2"; }
 
 # elapsed NAME: seconds from "established" to "end" of a peer.
 elapsed() {

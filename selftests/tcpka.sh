@@ -7,7 +7,8 @@
 #
 #   tcpka.sh [NAME...]     the named tests only (default: all)
 # Environment: KO (tcpka.ko), SKIP_LOAD=1 (never load the module: every
-# test must then fail), PEER (tcpka_peer).
+# test must then fail), PEER (tcpka_peer), JOBS (parallel tests at a time,
+# 0: all), SLOW (factor for the shell's waiting limits).
 
 . /selftests/lib.sh
 
@@ -56,11 +57,11 @@ t_keepalive_on() {
 	# the peers themselves: probes leave after idle (2 s), not before.
 	peer srvA "$cgs/srv-plain" "s$N" server -w 0 "$a" 7001
 	peer srvB "$cgs/srv-pol" "s$N" server -w 0 -s 1 -s 3.5 "$a" 7002
-	wait_line srvA '^listening' && wait_line srvB '^listening'
+	wait_line srvA 'listening' && wait_line srvB 'listening'
 	peer cliA "$cgs/cli-pol" "c$N" client -w 0 -s 1 -s 3.5 "$a" 7001
 	peer cliB "$cgs/cli-plain" "c$N" client -w 0 "$a" 7002
-	wait_line cliA '^established' && wait_line srvB '^established' &&
-		wait_line cliB '^established' && wait_line srvA '^established' ||
+	wait_line cliA 'established' && wait_line srvB 'established' &&
+		wait_line cliB 'established' && wait_line srvA 'established' ||
 		return
 	# The program never set SO_KEEPALIVE: the policy did, on both sides.
 	expect_opts cliA established 1 2 1 3 0
@@ -68,7 +69,7 @@ t_keepalive_on() {
 	expect_opts cliB established 0 - - - -
 	expect_opts srvA established 0 - - - -
 	for p in cliA srvB; do
-		wait_line $p '^sample2' 10 || continue
+		wait_line $p 'sample2' 10 || continue
 		expect_le "$p sample1 dt" "$(pv $p sample1 dt)" 1.7
 		expect_eq "$p sample1 sockets_enforced" \
 			"$(pv $p sample1 sockets_enforced)" 1
@@ -111,9 +112,9 @@ t_ack() {
 	set_policy "set $cgs/cli idle=1 intvl=1 cnt=2"
 	snap "c$N" c0
 	peer srv "$cgs/srv" "s$N" server -w 0 "$a" 7001
-	wait_line srv '^listening' || return
+	wait_line srv 'listening' || return
 	peer cli "$cgs/cli" "c$N" client -w 6 "$a" 7001
-	wait_line cli '^established' || return
+	wait_line cli 'established' || return
 	expect_opts cli established 1 1 1 2 0
 	t0=$(est cli)
 	sleep_until "$(tplus "$t0" 3.6)"
@@ -148,9 +149,9 @@ t_rst() {
 	snap "s$N" s0
 	# The server forgets the connection at once, without FIN or RST.
 	peer srv "$cgs/srv" "s$N" server -w 0 -R 0 "$a" 7001
-	wait_line srv '^listening' || return
+	wait_line srv 'listening' || return
 	peer cli "$cgs/cli" "c$N" client -w 12 "$a" 7001
-	wait_line cli '^established' && wait_line srv '^repair-closed' || return
+	wait_line cli 'established' && wait_line srv 'repair-closed' || return
 	expect_opts cli established 1 1 1 3 0
 	peer_end cli 10
 	expect_eq "client read" "$(pv cli end result)" ECONNRESET
@@ -174,9 +175,9 @@ t_timeout() {
 	snap "c$N" c0
 	# The server's link goes down as soon as it has accepted.
 	peer srv "$cgs/srv" "s$N" server -w 0 -D "vs$N" "$a" 7001
-	wait_line srv '^listening' || return
+	wait_line srv 'listening' || return
 	peer cli "$cgs/cli" "c$N" client -w 20 -s 1 "$a" 7001
-	wait_line cli '^established' && wait_line srv '^link-down' || return
+	wait_line cli 'established' && wait_line srv 'link-down' || return
 	expect_opts cli established 1 2 1 2 0
 	peer_end cli 12
 	expect_eq "sample1 probes_sent (at 1 s)" "$(pv cli sample1 probes_sent)" 0
@@ -201,9 +202,9 @@ t_user_timeout() {
 	set_policy "set $cgs/cli idle=1 intvl=1 cnt=10 user_timeout=2500"
 	snap "c$N" c0
 	peer srv "$cgs/srv" "s$N" server -w 0 -D "vs$N" "$a" 7001
-	wait_line srv '^listening' || return
+	wait_line srv 'listening' || return
 	peer cli "$cgs/cli" "c$N" client -w 20 "$a" 7001
-	wait_line cli '^established' || return
+	wait_line cli 'established' || return
 	expect_opts cli established 1 1 1 10 2500
 	peer_end cli 12
 	expect_eq "client read" "$(pv cli end result)" ETIMEDOUT
@@ -226,7 +227,7 @@ t_abandoned() {
 	# Probe at 1 s is lost; the client gives up and closes at 2 s, before
 	# the next probe (3 s).
 	peer srv "$cgs/srv" "s$N" server -w 0 -D "vs$N" "$a" 7001
-	wait_line srv '^listening' || return
+	wait_line srv 'listening' || return
 	peer cli "$cgs/cli" "c$N" client -w 2 -s 1.5 "$a" 7001
 	peer_end cli 10
 	expect_eq "client read" "$(pv cli end result)" ALIVE
@@ -250,17 +251,17 @@ t_mode() {
 	peer srv1 "$cgs/srv" "s$N" server -w 0 "$a" 7001
 	peer srv2 "$cgs/srv" "s$N" server -w 0 "$a" 7002
 	peer srv3 "$cgs/srv" "s$N" server -w 0 "$a" 7003
-	wait_line srv1 '^listening' && wait_line srv2 '^listening' &&
-		wait_line srv3 '^listening' || return
+	wait_line srv1 'listening' && wait_line srv2 'listening' &&
+		wait_line srv3 'listening' || return
 	peer d "$cgs/d" "c$N" client -i 5 -I 4 -n 7 -u 3000 -w 0 -s 2.7 "$a" 7001
 	peer d2 "$cgs/d2" "c$N" client -w 0 -s 2.7 "$a" 7002
 	peer f "$cgs/f" "c$N" client -i 5 -I 4 -n 7 -u 3000 -w 0 -s 2.7 "$a" 7003
-	wait_line d '^established' && wait_line d2 '^established' &&
-		wait_line f '^established' || return
+	wait_line d 'established' && wait_line d2 'established' &&
+		wait_line f 'established' || return
 	expect_opts d established 1 5 4 7 3000
 	expect_opts d2 established 1 1 1 2 9000
 	expect_opts f established 1 1 1 2 9000
-	for p in d d2 f; do wait_line $p '^sample1' 10 || return; done
+	for p in d d2 f; do wait_line $p 'sample1' 10 || return; done
 	# d's own idle of 5 s holds: no probe yet; f's was overridden to 1 s.
 	expect_le "d sample1 dt" "$(pv d sample1 dt)" 4.8
 	expect_eq "d row probes_sent at 2.7 s" "$(pv d sample1 row_probes_sent)" 0
@@ -284,12 +285,12 @@ t_inherit() {
 	for i in 1 2 3 4 5; do
 		peer "srv$i" "$cgs/srv" "s$N" server -w 0 "$a" "700$i"
 	done
-	for i in 1 2 3 4 5; do wait_line "srv$i" '^listening' || return; done
+	for i in 1 2 3 4 5; do wait_line "srv$i" 'listening' || return; done
 	peer g "$cgs/p/c/g" "c$N" client -w 0 "$a" 7001
 	peer o "$cgs/p/o" "c$N" client -w 0 "$a" 7002
 	peer q "$cgs/q" "c$N" client -w 0 "$a" 7003
-	wait_line g '^established' && wait_line o '^established' &&
-		wait_line q '^established' || return
+	wait_line g 'established' && wait_line o 'established' &&
+		wait_line q 'established' || return
 	expect_opts g established 1 3 2 4 0
 	# o's own policy wins over p's, whole: what it leaves out is the
 	# kernel's default (75 s, 9 probes).
@@ -311,7 +312,7 @@ t_inherit() {
 		"write ENOENT"
 	peer g2 "$cgs/p/c/g" "c$N" client -w 0 "$a" 7004
 	peer o2 "$cgs/p/o" "c$N" client -w 0 "$a" 7005
-	wait_line g2 '^established' && wait_line o2 '^established' || return
+	wait_line g2 'established' && wait_line o2 'established' || return
 	expect_opts g2 established 0 7200 75 9 0
 	expect_opts o2 established 1 5 75 9 0
 	snap "c$N" c2
@@ -336,12 +337,12 @@ t_counters() {
 	peer sb "$cgs/srv" "s$N" server -w 0 "$a6" 7002
 	peer sc "$cgs/srv" "s$N" server -w 0 "$a4" 7003
 	peer se "$cgs/srv" "s${N}x" server -w 0 -D "vs${N}x" "$x6" 7004
-	for p in sa sb sc se; do wait_line $p '^listening' || return; done
+	for p in sa sb sc se; do wait_line $p 'listening' || return; done
 	peer a "$cgs/a" "c$N" client -w 12 "$a4" 7001
 	peer b "$cgs/b" "c$N" client -w 5 "$a6" 7002
 	peer c "$cgs/c" "c$N" client -k -i 1 -I 1 -n 2 -w 5 "$a4" 7003
 	peer e "$cgs/e" "c$N" client -w 12 "$x6" 7004
-	for p in a b c e; do wait_line $p '^established' || return; done
+	for p in a b c e; do wait_line $p 'established' || return; done
 	for p in a b c e; do peer_end $p 12; done
 	expect_eq "a read" "$(pv a end result)" ECONNRESET
 	expect_eq "b read" "$(pv b end result)" ALIVE
@@ -385,11 +386,11 @@ t_enabled() {
 	peer s1 "$cgs/e" "s$N" server -w 0 "$a" 7001
 	peer s2 "$cgs/e" "s$N" server -w 0 "$a" 7002
 	peer s3 "$cgs/e" "s$N" server -w 0 "$a" 7003
-	for p in s1 s2 s3; do wait_line $p '^listening' || return; done
+	for p in s1 s2 s3; do wait_line $p 'listening' || return; done
 	peer off "$cgs/e" "c$N" client -w 0 "$a" 7001
 	peer own "$cgs/k" "c$N" client -k -i 1 -I 1 -n 2 -w 0 "$a" 7002
-	wait_line off '^established' && wait_line own '^established' &&
-		wait_line s1 '^established' || return
+	wait_line off 'established' && wait_line own 'established' &&
+		wait_line s1 'established' || return
 	expect_opts off established 0 7200 75 9 0
 	expect_opts s1 established 1 1 1 2 0
 	sleep_until "$(tplus "$(est own)" 2.5)"
@@ -401,7 +402,7 @@ t_enabled() {
 	in_ns "c$N" sh -c "echo 1 >$sys" || fail "echo 1 >$sys failed"
 	expect_eq "c enabled after echo 1" "$(in_ns "c$N" cat $sys 2>&1)" 1
 	peer on "$cgs/e" "c$N" client -w 0 "$a" 7003
-	wait_line on '^established' || return
+	wait_line on 'established' || return
 	expect_opts on established 1 1 1 2 0
 	snap "c$N" c2
 	expect_stats c2 sockets_enforced=1
@@ -439,10 +440,10 @@ t_module_params() {
 	a=$(srv_addr 4 0)
 	peer s1 "$cgs/srv" "s$N" server -w 0 "$a" 7001
 	peer s2 "$cgs/srv" "s$N" server -w 0 "$a" 7002
-	wait_line s1 '^listening' && wait_line s2 '^listening' || return
+	wait_line s1 'listening' && wait_line s2 'listening' || return
 	peer root / "c$N" client -i 9 -w 0 "$a" 7001
 	peer child "$cgs/child" "c$N" client -w 0 "$a" 7002
-	wait_line root '^established' && wait_line child '^established' || return
+	wait_line root 'established' && wait_line child 'established' || return
 	expect_opts root established 1 2 1 3 0
 	expect_opts child established 1 2 1 3 0
 	snap "c$N" c1
@@ -660,15 +661,15 @@ t_rmmod_midround() {
 	peer s6 "$cgs/srv" "s$N" server -w 0 "$a6" 7002
 	peer sx "$cgs/srv" "s${N}x" server -w 0 "$x" 7003
 	peer sy "$cgs/srv" "s${N}x" server -w 0 "$x" 7004
-	for p in s4 s6 sx sy; do wait_line $p '^listening' || return; done
+	for p in s4 s6 sx sy; do wait_line $p 'listening' || return; done
 	peer c4 "$cgs/r" "c$N" client -w 20 "$a4" 7001
 	peer c6 "$cgs/r" "c$N" client -w 20 -s 2.3 "$a6" 7002
 	peer cx "$cgs/r" "c${N}x" client -w 11 "$x" 7003
-	for p in c4 c6 cx; do wait_line $p '^established' || return; done
+	for p in c4 c6 cx; do wait_line $p 'established' || return; done
 	link_down ""
 	for p in c4 c6 cx; do expect_opts $p established 1 2 1 3 0; done
 	# After the first probes (2 s), before the second ones (3 s).
-	wait_line c6 '^sample1' 5 || return
+	wait_line c6 'sample1' 5 || return
 	for k in sockets_enforced=2 rounds_started=2 outcome_timeout=0 \
 		outcome_ack=0; do
 		expect_eq "c6 sample1 ${k%=*}" "$(pv c6 sample1 ${k%=*})" "${k#*=}"
@@ -696,7 +697,7 @@ t_rmmod_midround() {
 	expect_eq "policy after reload" "$(cat $PROC/policy 2>&1)" ""
 	set_policy "set $cgs/r idle=2 intvl=1 cnt=2"
 	peer cy "$cgs/r" "c${N}x" client -w 0 "$x" 7004
-	wait_line cy '^established' || return
+	wait_line cy 'established' || return
 	expect_opts cy established 1 2 1 2 0
 	snap "c${N}x" x4
 	expect_stats x4 sockets_enforced=1
@@ -787,12 +788,19 @@ if [ "${SKIP_LOAD:-0}" != 1 ] && [ ! -e $PROC ]; then
 	r=$(mod_load)
 	[ "$r" = ok ] || echo "tcpka.sh: insmod $KO: $r"
 fi
+# In waves of $JOBS tests (0: all at once).
 pids=
+n=0
 for t in $PARALLEL; do
 	i=$((i + 1))
-	if selected "$t"; then
-		run_test "$t" $i &
-		pids="$pids $!"
+	selected "$t" || continue
+	run_test "$t" $i &
+	pids="$pids $!"
+	n=$((n + 1))
+	if [ "${JOBS:-0}" -gt 0 ] && [ $n -ge "$JOBS" ]; then
+		for p in $pids; do wait "$p"; done
+		pids=
+		n=0
 	fi
 done
 for p in $pids; do wait "$p"; done

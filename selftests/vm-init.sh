@@ -2,8 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 # /init of tcpka's test VM (copied there by scripts/vm-test.sh): mount what
 # the tests need, load the kernel modules of the initramfs, run
-# selftests/tcpka.sh, check for leaks on a debug kernel, power off.
-# /selftests/config sets ONLY, SKIP_LOAD and DEBUG.
+# selftests/tcpka.sh (or the --run script), check for leaks on a debug
+# kernel, power off.
+# /selftests/config sets ONLY, SKIP_LOAD, DEBUG, JOBS, SLOW and RUN (a
+# script to run instead of the selftests).
 
 /bin/busybox mkdir -p /bin /proc /sys /dev /tmp /run /var
 /bin/busybox --install -s /bin
@@ -31,7 +33,14 @@ if [ "$DEBUG" = 1 ] && [ -e /sys/kernel/debug/kmemleak ]; then
 	echo clear >/sys/kernel/debug/kmemleak
 fi
 
-KO=/tcpka/tcpka.ko SKIP_LOAD=$SKIP_LOAD sh /selftests/tcpka.sh $ONLY
+if [ -n "$RUN" ]; then
+	echo "TCPKA-RUN-BEGIN"
+	KO=/tcpka/tcpka.ko sh "$RUN"
+	echo "TCPKA-RUN-END rc=$?"
+else
+	KO=/tcpka/tcpka.ko SKIP_LOAD=$SKIP_LOAD JOBS=$JOBS SLOW=$SLOW \
+		sh /selftests/tcpka.sh $ONLY
+fi
 
 if [ "$DEBUG" = 1 ]; then
 	grep -q '^tcpka ' /proc/modules && rmmod tcpka
