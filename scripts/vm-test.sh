@@ -84,15 +84,21 @@ SELF=$TCPKA_TOP/selftests
 work=$(mktemp -d /tmp/tcpka-vm.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 
-# --- static helper ------------------------------------------------------
-peer_src=$SELF/tcpka_peer.c
-peer_bin=$TCPKA_CACHE/tcpka_peer-$(sha256sum "$peer_src" | cut -c1-16)
-if [ ! -x "$peer_bin" ]; then
-	log "building tcpka_peer"
-	gcc -static -O2 -Wall -Wextra -Werror -o "$peer_bin.tmp" "$peer_src" ||
-		die "tcpka_peer does not build"
-	mv "$peer_bin.tmp" "$peer_bin"
-fi
+# --- static helpers -----------------------------------------------------
+# static_bin NAME: selftests/NAME.c built with gcc -static, cached by hash.
+static_bin() {
+	local src=$SELF/$1.c bin
+	bin=$TCPKA_CACHE/$1-$(sha256sum "$src" | cut -c1-16)
+	if [ ! -x "$bin" ]; then
+		log "building $1"
+		gcc -static -O2 -Wall -Wextra -Werror -o "$bin.tmp" "$src" ||
+			die "$1 does not build"
+		mv "$bin.tmp" "$bin"
+	fi
+	echo "$bin"
+}
+peer_bin=$(static_bin tcpka_peer)
+bench_bin=$(static_bin tcpka_bench)
 
 # --- kernel modules the tests need, with their dependencies -------------
 # mod_file NAME: the file of module NAME under $moddir, or nothing.
@@ -178,6 +184,7 @@ chmod 755 "$r/init"
 cp "$SELF"/*.sh "$r/selftests/"
 [ -n "$run" ] && cp "$run" "$r/selftests/run.sh"
 cp "$peer_bin" "$r/selftests/tcpka_peer"
+cp "$bench_bin" "$r/selftests/tcpka_bench"
 cp "$ko" "$r/tcpka/tcpka.ko"
 cat >"$r/selftests/config" <<EOF
 ONLY="${only[*]}"
@@ -197,6 +204,14 @@ append="console=ttyS0 quiet panic=-1 loglevel=4"
 console=$work/console.log
 results=$work/results.log
 : >"$results"
+# One QEMU at a time on this machine: ours queue on a lock, and wait for
+# any other QEMU to end.
+exec 9>"$TCPKA_CACHE/qemu.lock"
+flock 9
+while pgrep -x qemu-system-x86_64 >/dev/null; do
+	log "waiting for another QEMU to end"
+	sleep 5
+done
 log "booting $(basename "$kernel") (timeout ${timeout}s)"
 start=$(date +%s)
 set +e

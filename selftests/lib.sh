@@ -32,13 +32,24 @@ expect_ne() {
 	[ "$2" != "$3" ] || fail "$1=$2, expected anything else"
 }
 _num() { case $1 in '' | *[!0-9.-]*) return 1 ;; esac; }
+_int() { case $1 in '' | *[!0-9]*) return 1 ;; esac; }
+# fcmp A OP B: numeric comparison, in the shell for integers.
+fcmp() {
+	if _int "$1" && _int "$3"; then
+		case $2 in
+		ge) [ "$1" -ge "$3" ] ;;
+		*) [ "$1" -le "$3" ] ;;
+		esac
+	else
+		awk -v a="$1" -v b="$3" -v op="$2" 'BEGIN {
+			exit !(op == "ge" ? a >= b : a <= b) }'
+	fi
+}
 expect_ge() {
-	_num "$2" && awk -v a="$2" -v b="$3" 'BEGIN { exit !(a >= b) }' ||
-		fail "$1=$2, expected >= $3"
+	_num "$2" && fcmp "$2" ge "$3" || fail "$1=$2, expected >= $3"
 }
 expect_le() {
-	_num "$2" && awk -v a="$2" -v b="$3" 'BEGIN { exit !(a <= b) }' ||
-		fail "$1=$2, expected <= $3"
+	_num "$2" && fcmp "$2" le "$3" || fail "$1=$2, expected <= $3"
 }
 expect_range() {
 	_num "$2" && awk -v a="$2" -v lo="$3" -v hi="$4" \
@@ -66,27 +77,16 @@ cg_make() {
 # --- network namespaces -------------------------------------------------
 
 # pair SUFFIX I [CSUFFIX]: netns c$N$CSUFFIX (client) and s$N$SUFFIX
-# (server) joined by a veth pair, v4 10.N.I.1 (client) / 10.N.I.2 (server),
-# v6 fd00:N:I::1 / ::2. Pairs of a test share its client netns unless
-# CSUFFIX says otherwise.
+# (server) joined by a veth pair vc$N$SUFFIX / vs$N$SUFFIX, v4 10.N.I.1
+# (client) / 10.N.I.2 (server), v6 fd00:N:I::1 / ::2. Pairs of a test share
+# its client netns unless CSUFFIX says otherwise. One tcpka_peer run does
+# what "ip netns add", "ip link add ... type veth peer ..." and "ip addr"
+# would (iproute2's ip takes seconds per run on a KASAN kernel under TCG).
 pair() {
-	local sfx=$1 i=$2 c=c$N$3 s=s$N$1
-	[ -e "/run/netns/$c" ] || ip netns add "$c" || fail "netns add $c"
-	ip netns add "$s" || fail "netns add $s"
-	ip link add "vc$N$sfx" netns "$c" type veth peer name "vs$N$sfx" \
-		netns "$s" || fail "veth $c/$s"
-	ip -n "$c" -b - <<-EOF || fail "setup $c"
-		link set lo up
-		link set vc$N$sfx up
-		addr add 10.$N.$i.1/24 dev vc$N$sfx
-		addr add fd00:$N:$i::1/64 dev vc$N$sfx nodad
-	EOF
-	ip -n "$s" -b - <<-EOF || fail "setup $s"
-		link set lo up
-		link set vs$N$sfx up
-		addr add 10.$N.$i.2/24 dev vs$N$sfx
-		addr add fd00:$N:$i::2/64 dev vs$N$sfx nodad
-	EOF
+	local r
+	r=$("$PEER" pair "c$N$3" "s$N$1" "vc$N$1" "vs$N$1" "10.$N.$2.1" \
+		"10.$N.$2.2" "fd00:$N:$2::1" "fd00:$N:$2::2" 2>&1)
+	[ "$r" = ok ] || fail "pair c$N$3/s$N$1: $r"
 }
 
 # srv_addr FAMILY I: the server address of pair I (FAMILY 4 or 6).
@@ -94,7 +94,19 @@ srv_addr() { if [ "$1" = 6 ]; then echo "fd00:$N:$2::2"; else echo "10.$N.$2.2";
 
 # link_down SUFFIX: the server end of a pair goes down; the client's probes
 # are sent and lost.
-link_down() { ip -n "s$N$1" link set "vs$N$1" down || fail "link down s$N$1"; }
+link_down() {
+	"$PEER" ifdown "/run/netns/s$N$1" "vs$N$1" >/dev/null ||
+		fail "link down s$N$1"
+}
+
+# netns_del NAME...: as "ip netns del".
+netns_del() {
+	local ns
+	for ns in "$@"; do
+		[ -e "/run/netns/$ns" ] || continue
+		umount "/run/netns/$ns" && rm -f "/run/netns/$ns"
+	done
+}
 
 # in_ns NS CMD...: run CMD in network namespace NS.
 in_ns() {
@@ -145,12 +157,24 @@ wait_line() {
 
 # pv NAME EVENT KEY: a value from a peer's output line starting with EVENT.
 pv() {
-	local v
-	v=$(awk -v ev="$2" -v k="$3=" '$1 == ev {
-		for (i = 2; i <= NF; i++)
-			if (index($i, k) == 1) { print substr($i, length(k) + 1); exit }
-	}' "$D/$1.out" 2>/dev/null)
-	echo "${v:-NA}"
+	local l kv
+	if [ -e "$D/$1.out" ]; then
+		while IFS= read -r l; do
+			case $l in
+			"$2 "*)
+				for kv in $l; do
+					case $kv in "$3="*)
+						echo "${kv#*=}"
+						return
+						;;
+					esac
+				done
+				break
+				;;
+			esac
+		done <"$D/$1.out"
+	fi
+	echo NA
 }
 
 # expect_opts NAME EVENT keepalive idle intvl cnt user_timeout: the socket
@@ -190,17 +214,20 @@ kill_peers() {
 # snap NS TAG: copy stats, cgroups and netstat of netns NS to $D/TAG.*,
 # and the time taken to $D/TAG.t.
 snap() {
-	in_ns "$1" sh -c "cat $PROC/stats >'$D/$2.stats' 2>/dev/null;
-		cat $PROC/cgroups >'$D/$2.cgroups' 2>/dev/null;
-		cat /proc/net/netstat >'$D/$2.netstat'"
+	"$PEER" cat "/run/netns/$1" $PROC/stats "$D/$2.stats" \
+		$PROC/cgroups "$D/$2.cgroups" /proc/net/netstat "$D/$2.netstat"
 	uptime_now >"$D/$2.t"
 }
 
 # st TAG KEY: a value of /proc/net/tcpka/stats in snapshot TAG.
 st() {
-	local v
-	v=$(awk -v k="$2" '$1 == k { print $2 }' "$D/$1.stats" 2>/dev/null)
-	echo "${v:-NA}"
+	local k v
+	if [ -e "$D/$1.stats" ]; then
+		while read -r k v; do
+			[ "$k" = "$2" ] && { echo "${v:-NA}"; return; }
+		done <"$D/$1.stats"
+	fi
+	echo NA
 }
 
 # ka TAG: TcpExt TCPKeepAlive of snapshot TAG.

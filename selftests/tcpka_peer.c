@@ -43,8 +43,23 @@
  *     -B  drop to uid/gid 65534 before open
  *     Prints "ok", "open ERRNO" or "write ERRNO"; exit 0 only on "ok".
  *
+ *   tcpka_peer writes FILE < TABLE
+ *     for each TABLE line "EXPECTED|TEXT" (TEXT: backslash-n is a newline):
+ *     write TEXT to FILE in one write() and print "N EXPECTED GOT same|changed"
+ *     (GOT: ok or the errno; same: FILE reads as before the write).
+ *
  *   tcpka_peer insmod FILE [PARAM...]
  *     init_module() the file with the parameters; prints "ok" or the errno.
+ *
+ *   tcpka_peer pair CNS SNS CIF SIF C4 S4 C6 S6
+ *     network namespaces CNS (kept if it exists) and SNS as "ip netns add"
+ *     makes them (bind mounts under /run/netns), a veth pair CIF in CNS and
+ *     SIF in SNS, lo and both ends up, IPv4 C4/24 and S4/24, IPv6 C6/64 and
+ *     S6/64 (nodad: usable at once). What five iproute2 runs would do, in one process:
+ *     a KASAN kernel under TCG takes seconds per exec of ip.
+ *
+ *   tcpka_peer ifdown NSPATH IF       take IF of netns NSPATH down
+ *   tcpka_peer cat NSPATH SRC DST...  copy files, read inside netns NSPATH
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -69,6 +84,11 @@
 #include <time.h>
 #include <unistd.h>
 #include <arpa/inet.h>
+#include <linux/if_link.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <linux/veth.h>
+#include <sys/mount.h>
 
 #ifndef TCP_REPAIR
 #define TCP_REPAIR 19
@@ -310,8 +330,8 @@ static void take_sample(int i, double t0)
 	say("%s", buf);
 }
 
-/* Take a network interface down, as ip link set IF down would. */
-static void link_down(const char *ifname)
+/* Set or clear IFF_UP of a network interface of the current netns. */
+static void link_set(const char *ifname, int up)
 {
 	struct ifreq ifr;
 	int fd = socket(AF_INET, SOCK_DGRAM, 0);
@@ -320,10 +340,19 @@ static void link_down(const char *ifname)
 	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
 	if (fd < 0 || ioctl(fd, SIOCGIFFLAGS, &ifr))
 		die("SIOCGIFFLAGS %s: %s", ifname, ename(errno));
-	ifr.ifr_flags &= ~IFF_UP;
+	if (up)
+		ifr.ifr_flags |= IFF_UP;
+	else
+		ifr.ifr_flags &= ~IFF_UP;
 	if (ioctl(fd, SIOCSIFFLAGS, &ifr))
 		die("SIOCSIFFLAGS %s: %s", ifname, ename(errno));
 	close(fd);
+}
+
+/* Take a network interface down, as ip link set IF down would. */
+static void link_down(const char *ifname)
+{
+	link_set(ifname, 0);
 	say("link-down t=%.3f if=%s", now(), ifname);
 }
 
@@ -632,10 +661,308 @@ static int insmod_main(int argc, char **argv)
 	return 0;
 }
 
+/* The "writes" table: backslash-n is a newline, two backslashes one. */
+static size_t unescape(char *s)
+{
+	char *r = s, *w = s;
+
+	while (*r) {
+		if (r[0] == '\\' && r[1] == 'n') {
+			*w++ = '\n';
+			r += 2;
+		} else if (r[0] == '\\' && r[1] == '\\') {
+			*w++ = '\\';
+			r += 2;
+		} else {
+			*w++ = *r++;
+		}
+	}
+	*w = 0;
+	return w - s;
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+	size_t cap = 4096, n = 0;
+	char *buf = malloc(cap);
+	ssize_t r;
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0 || !buf)
+		die("%s: %s", path, ename(errno));
+	while ((r = read(fd, buf + n, cap - n)) > 0) {
+		n += r;
+		if (n == cap) {
+			cap *= 2;
+			buf = realloc(buf, cap);
+			if (!buf)
+				die("out of memory");
+		}
+	}
+	if (r < 0)
+		die("read %s: %s", path, ename(errno));
+	close(fd);
+	*len = n;
+	return buf;
+}
+
+static int writes_main(int argc, char **argv)
+{
+	static char line[8192];
+	size_t blen, alen, len;
+	char *before, *after, *text;
+	int n = 0, fd, err;
+
+	if (argc != 2)
+		die("usage: writes FILE < TABLE");
+	while (fgets(line, sizeof(line), stdin)) {
+		line[strcspn(line, "\n")] = 0;
+		text = strchr(line, '|');
+		if (!text)
+			continue;
+		*text++ = 0;
+		len = unescape(text);
+		before = slurp(argv[1], &blen);
+		err = 0;
+		fd = open(argv[1], O_WRONLY);
+		if (fd < 0 || write(fd, text, len) < 0)
+			err = errno;
+		if (fd >= 0)
+			close(fd);
+		after = slurp(argv[1], &alen);
+		say("%d %s %s %s", ++n, line, err ? ename(err) : "ok",
+		    blen == alen && !memcmp(before, after, blen) ?
+		    "same" : "changed");
+		free(before);
+		free(after);
+	}
+	return 0;
+}
+
+/* A netns file of /run/netns, made as "ip netns add" makes it if asked. */
+static int netns_open(const char *name, int create)
+{
+	char path[256];
+	int fd, cur;
+
+	snprintf(path, sizeof(path), "/run/netns/%s", name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0 || !create)
+		return fd;
+	mkdir("/run/netns", 0755);
+	cur = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	fd = open(path, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0);
+	if (cur < 0 || fd < 0)
+		die("create %s: %s", path, ename(errno));
+	close(fd);
+	if (unshare(CLONE_NEWNET))
+		die("unshare: %s", ename(errno));
+	if (mount("/proc/self/ns/net", path, "none", MS_BIND, NULL))
+		die("bind mount %s: %s", path, ename(errno));
+	if (setns(cur, CLONE_NEWNET))
+		die("setns back: %s", ename(errno));
+	close(cur);
+	return open(path, O_RDONLY | O_CLOEXEC);
+}
+
+static struct rtattr *nl_attr(struct nlmsghdr *n, size_t max, int type,
+			      const void *data, size_t len)
+{
+	struct rtattr *rta = (void *)((char *)n + NLMSG_ALIGN(n->nlmsg_len));
+
+	if (NLMSG_ALIGN(n->nlmsg_len) + RTA_SPACE(len) > max)
+		die("netlink message too long");
+	rta->rta_type = type;
+	rta->rta_len = RTA_LENGTH(len);
+	if (len)
+		memcpy(RTA_DATA(rta), data, len);
+	n->nlmsg_len = NLMSG_ALIGN(n->nlmsg_len) + RTA_SPACE(len);
+	return rta;
+}
+
+static void nl_end(struct nlmsghdr *n, struct rtattr *nest)
+{
+	nest->rta_len = (char *)n + n->nlmsg_len - (char *)nest;
+}
+
+/* Send a netlink request of the current netns and return its error. */
+static int nl_talk(struct nlmsghdr *n)
+{
+	struct {
+		struct nlmsghdr n;
+		struct nlmsgerr e;
+		char buf[1024];
+	} ans;
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	int fd;
+
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	if (fd < 0 || sendto(fd, n, n->nlmsg_len, 0, (void *)&sa,
+			     sizeof(sa)) < 0)
+		die("netlink: %s", ename(errno));
+	if (recv(fd, &ans, sizeof(ans), 0) < 0)
+		die("netlink recv: %s", ename(errno));
+	close(fd);
+	if (ans.n.nlmsg_type != NLMSG_ERROR)
+		die("netlink: unexpected answer %d", ans.n.nlmsg_type);
+	return -ans.e.error;
+}
+
+/* ip addr add ADDR/64 dev IFINDEX nodad */
+static void addr6_add(int ifindex, const char *addr)
+{
+	struct {
+		struct nlmsghdr n;
+		struct ifaddrmsg a;
+		char buf[256];
+	} req = {
+		.n.nlmsg_len = NLMSG_LENGTH(sizeof(struct ifaddrmsg)),
+		.n.nlmsg_type = RTM_NEWADDR,
+		.n.nlmsg_flags = NLM_F_REQUEST | NLM_F_CREATE | NLM_F_EXCL |
+				 NLM_F_ACK,
+		.a.ifa_family = AF_INET6,
+		.a.ifa_prefixlen = 64,
+		.a.ifa_flags = IFA_F_NODAD,	/* usable at once */
+		.a.ifa_index = ifindex,
+	};
+	struct in6_addr a6;
+	int err;
+
+	if (inet_pton(AF_INET6, addr, &a6) != 1)
+		die("bad address %s", addr);
+	nl_attr(&req.n, sizeof(req), IFA_LOCAL, &a6, sizeof(a6));
+	nl_attr(&req.n, sizeof(req), IFA_ADDRESS, &a6, sizeof(a6));
+	err = nl_talk(&req.n);
+	if (err)
+		die("address %s: %s", addr, ename(err));
+}
+
+/* ip link add CIF netns CFD type veth peer name SIF netns SFD */
+static void veth_add(const char *cif, int cfd, const char *sif, int sfd)
+{
+	struct {
+		struct nlmsghdr n;
+		struct ifinfomsg i;
+		char buf[1024];
+	} req = {
+		.n.nlmsg_len = NLMSG_LENGTH(sizeof(struct ifinfomsg)),
+		.n.nlmsg_type = RTM_NEWLINK,
+		.n.nlmsg_flags = NLM_F_REQUEST | NLM_F_CREATE | NLM_F_EXCL |
+				 NLM_F_ACK,
+		.i.ifi_family = AF_UNSPEC,
+	};
+	struct ifinfomsg peer = { .ifi_family = AF_UNSPEC };
+	struct rtattr *info, *data, *pa;
+	__u32 nsfd;
+	int err;
+
+	nl_attr(&req.n, sizeof(req), IFLA_IFNAME, cif, strlen(cif) + 1);
+	nsfd = cfd;
+	nl_attr(&req.n, sizeof(req), IFLA_NET_NS_FD, &nsfd, sizeof(nsfd));
+	info = nl_attr(&req.n, sizeof(req), IFLA_LINKINFO, NULL, 0);
+	nl_attr(&req.n, sizeof(req), IFLA_INFO_KIND, "veth", 4);
+	data = nl_attr(&req.n, sizeof(req), IFLA_INFO_DATA, NULL, 0);
+	pa = nl_attr(&req.n, sizeof(req), VETH_INFO_PEER, &peer, sizeof(peer));
+	nl_attr(&req.n, sizeof(req), IFLA_IFNAME, sif, strlen(sif) + 1);
+	nsfd = sfd;
+	nl_attr(&req.n, sizeof(req), IFLA_NET_NS_FD, &nsfd, sizeof(nsfd));
+	nl_end(&req.n, pa);
+	nl_end(&req.n, data);
+	nl_end(&req.n, info);
+
+	err = nl_talk(&req.n);
+	if (err)
+		die("veth %s/%s: %s", cif, sif, ename(err));
+}
+
+/* In netns NSFD: lo and IF up, A4/24 and A6/64 (no DAD) on IF. */
+static void if_setup(int nsfd, const char *ifname, const char *a4,
+		     const char *a6)
+{
+	struct sockaddr_in *sin;
+	struct ifreq ifr;
+	int fd4;
+
+	if (setns(nsfd, CLONE_NEWNET))
+		die("setns: %s", ename(errno));
+	link_set("lo", 1);
+	fd4 = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd4 < 0)
+		die("socket: %s", ename(errno));
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
+	sin = (void *)&ifr.ifr_addr;
+	sin->sin_family = AF_INET;
+	if (inet_pton(AF_INET, a4, &sin->sin_addr) != 1)
+		die("bad address %s", a4);
+	if (ioctl(fd4, SIOCSIFADDR, &ifr))
+		die("SIOCSIFADDR %s %s: %s", ifname, a4, ename(errno));
+	inet_pton(AF_INET, "255.255.255.0", &sin->sin_addr);
+	if (ioctl(fd4, SIOCSIFNETMASK, &ifr))
+		die("SIOCSIFNETMASK %s: %s", ifname, ename(errno));
+	if (ioctl(fd4, SIOCGIFINDEX, &ifr))
+		die("SIOCGIFINDEX %s: %s", ifname, ename(errno));
+	addr6_add(ifr.ifr_ifindex, a6);
+	link_set(ifname, 1);
+	close(fd4);
+}
+
+static int pair_main(int argc, char **argv)
+{
+	int self, cfd, sfd;
+
+	if (argc != 9)
+		die("usage: pair CNS SNS CIF SIF C4 S4 C6 S6");
+	self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	cfd = netns_open(argv[1], 1);
+	sfd = netns_open(argv[2], 1);
+	if (self < 0 || cfd < 0 || sfd < 0)
+		die("netns: %s", ename(errno));
+	veth_add(argv[3], cfd, argv[4], sfd);
+	if_setup(cfd, argv[3], argv[5], argv[7]);
+	if_setup(sfd, argv[4], argv[6], argv[8]);
+	say("ok");
+	return 0;
+}
+
+static int ifdown_main(int argc, char **argv)
+{
+	if (argc != 3)
+		die("usage: ifdown NSPATH IF");
+	enter_netns(argv[1]);
+	link_down(argv[2]);
+	return 0;
+}
+
+static int cat_main(int argc, char **argv)
+{
+	int i, fd;
+
+	if (argc < 4 || argc % 2)
+		die("usage: cat NSPATH SRC DST...");
+	enter_netns(argv[1]);
+	for (i = 2; i < argc; i += 2) {
+		size_t len;
+		char *buf;
+
+		fd = open(argv[i], O_RDONLY);
+		if (fd < 0)	/* a missing file is a missing copy */
+			continue;
+		close(fd);
+		buf = slurp(argv[i], &len);
+		fd = open(argv[i + 1], O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		if (fd < 0 || write(fd, buf, len) != (ssize_t)len)
+			die("%s: %s", argv[i + 1], ename(errno));
+		close(fd);
+		free(buf);
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2)
-		die("usage: tcpka_peer server|client|write|insmod ...");
+		die("usage: tcpka_peer server|client|write|writes|insmod|pair|ifdown|cat ...");
 	signal(SIGPIPE, SIG_IGN);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (!strcmp(argv[1], "server"))
@@ -646,6 +973,14 @@ int main(int argc, char **argv)
 		return write_main(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "insmod"))
 		return insmod_main(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "writes"))
+		return writes_main(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "pair"))
+		return pair_main(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "ifdown"))
+		return ifdown_main(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "cat"))
+		return cat_main(argc - 1, argv + 1);
 	die("unknown command %s", argv[1]);
 	return 2;
 }
