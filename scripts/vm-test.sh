@@ -208,7 +208,7 @@ results=$work/results.log
 # any other QEMU to end.
 exec 9>"$TCPKA_CACHE/qemu.lock"
 flock 9
-while pgrep -x qemu-system-x86_64 >/dev/null; do
+while pgrep -f '(^|/)qemu-system-x86_64( |$)' >/dev/null; do
 	log "waiting for another QEMU to end"
 	sleep 5
 done
