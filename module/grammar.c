@@ -161,7 +161,7 @@ int tcpka_parse_line(char *line, struct tcpka_cmd *cmd, const char **bad)
 	if (strlen(line) > TCPKA_LINE_MAX)
 		return -EINVAL;
 	for (c = line; *c; c++) {
-		if ((*c < 0x20 && *c != '\t') || *c == 0x7f)
+		if (((unsigned char)*c < 0x20 && *c != '\t') || *c == 0x7f)
 			return -EINVAL;
 	}
 

@@ -1,0 +1,49 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# make bench: one boot of Debian's kernel under QEMU runs the workloads of
+# selftests/tcpka_bench.c without tcpka and with tcpka (a mode=force policy
+# on every socket), alternated three times; prints each workload's median
+# with tcpka as a ratio to the median without it, and the spread of the
+# runs without it (TCG emulation is noisy: a ratio within that spread is
+# no measurable difference). TCPKA_BENCH_KERNEL=6.12 picks the other kernel.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+series=${TCPKA_BENCH_KERNEL:-6.1}
+krel=$(krel_for "$series")
+fetch_kernel "$krel" >/dev/null
+ko=$("$TCPKA_TOP/scripts/build.sh" "$series" | tail -1)
+out=$TCPKA_TOP/build/bench-$krel.log
+log "booting Debian's $krel under QEMU (TCG); about two minutes"
+"$TCPKA_TOP/scripts/vm-test.sh" --kernel "$(kernel_image "$krel")" \
+	--modules "$(kernel_modules "$krel")" --ko "$ko" \
+	--run "$TCPKA_TOP/selftests/bench.sh" >"$out" 2>&1 ||
+	{ cat "$out"; die "the benchmark VM failed"; }
+
+echo "tcpka benchmark on $krel (QEMU TCG, 2 vCPUs), $(date -u +%F)"
+awk '
+function median(p, w,    i, j, t, a, k) {
+	k = cnt[p, w]
+	for (i = 1; i <= k; i++) a[i] = v[p, w, i]
+	for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++)
+		if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+	lo = a[1]; hi = a[k]
+	return k % 2 ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2
+}
+$1 == "BENCH" { v[$2, $3, ++cnt[$2, $3]] = $4; unit[$3] = $5
+	if (!seen[$3]++) order[n++] = $3 }
+$1 == "STATS" { stats = stats "  " $2 " " $3 "\n" }
+END {
+	printf "%-12s %16s %16s %8s %8s\n", "workload", "without tcpka",
+		"with tcpka", "ratio", "spread"
+	for (i = 0; i < n; i++) {
+		w = order[i]
+		b = median("with", w)
+		a = median("without", w)
+		printf "%-12s %10.1f %-5s %10.1f %-5s %8.3f %7.1f%%\n", w, a,
+			unit[w], b, unit[w], a ? b / a : 0, a ? 100 * (hi - lo) / a : 0
+	}
+	print "medians of 3 runs each, alternated in one boot; ratio: with / without;"
+	print "spread: (max - min) / median of the runs without tcpka"
+	printf "tcpka counters of the last run with it:\n%s", stats
+}' "$out"
