@@ -9,15 +9,10 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-series=${TCPKA_BENCH_KERNEL:-6.1}
-krel=$(krel_for "$series")
-fetch_kernel "$krel" >/dev/null
-ko=$("$TCPKA_TOP/scripts/build.sh" "$series" | tail -1)
+krel=$(krel_for "${TCPKA_BENCH_KERNEL:-6.1}")
 out=$TCPKA_TOP/build/bench-$krel.log
-log "booting Debian's $krel under QEMU (TCG); about two minutes"
-"$TCPKA_TOP/scripts/vm-test.sh" --kernel "$(kernel_image "$krel")" \
-	--modules "$(kernel_modules "$krel")" --ko "$ko" \
-	--run "$TCPKA_TOP/selftests/bench.sh" >"$out" 2>&1 ||
+mkdir -p "$TCPKA_TOP/build"
+vm_run "${TCPKA_BENCH_KERNEL:-6.1}" "$TCPKA_TOP/selftests/bench.sh" >"$out" 2>&1 ||
 	{ cat "$out"; die "the benchmark VM failed"; }
 
 echo "tcpka benchmark on $krel (QEMU TCG, 2 vCPUs), $(date -u +%F)"

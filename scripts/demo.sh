@@ -7,11 +7,4 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-series=${TCPKA_DEMO_KERNEL:-6.1}
-krel=$(krel_for "$series")
-fetch_kernel "$krel" >/dev/null
-ko=$("$TCPKA_TOP/scripts/build.sh" "$series" | tail -1)
-log "booting Debian's $krel under QEMU (TCG); about a minute"
-exec "$TCPKA_TOP/scripts/vm-test.sh" --kernel "$(kernel_image "$krel")" \
-	--modules "$(kernel_modules "$krel")" --ko "$ko" \
-	--run "$TCPKA_TOP/selftests/demo.sh"
+vm_run "${TCPKA_DEMO_KERNEL:-6.1}" "$TCPKA_TOP/selftests/demo.sh"

@@ -104,3 +104,15 @@ linux_source() {
 	fi
 	echo "$dir"
 }
+
+# vm_run SERIES SCRIPT: build tcpka.ko for Debian's SERIES kernel and run
+# SCRIPT (busybox sh) in a QEMU VM booting that kernel; its output on stdout.
+vm_run() {
+	local krel ko
+	krel=$(krel_for "$1")
+	fetch_kernel "$krel" >/dev/null
+	ko=$("$TCPKA_TOP/scripts/build.sh" "$1" | tail -1)
+	log "booting Debian's $krel under QEMU (TCG)"
+	"$TCPKA_TOP/scripts/vm-test.sh" --kernel "$(kernel_image "$krel")" \
+		--modules "$(kernel_modules "$krel")" --ko "$ko" --run "$2"
+}
