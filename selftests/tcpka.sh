@@ -46,7 +46,7 @@ tplus() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a + b }'; }
 
 # --- 1. a policy turns keepalive on, client and server side -------------
 t_keepalive_on() {
-	local cgs=/tcpka.slice/$T a t0
+	local cgs=/tcpka.slice/$T a p c pc t
 	cg_make "$cgs/cli-pol" "$cgs/cli-plain" "$cgs/srv-pol" "$cgs/srv-plain"
 	pair "" 0
 	a=$(srv_addr "$F" 0)
@@ -68,20 +68,25 @@ t_keepalive_on() {
 	expect_opts srvB established 1 2 1 3 0
 	expect_opts cliB established 0 - - - -
 	expect_opts srvA established 0 - - - -
-	for p in cliA srvB; do
+	# srvB's connection is cliB's: cliB's start bounds it too.
+	for pc in cliA:cliA srvB:cliB; do
+		p=${pc%:*}
+		c=${pc#*:}
 		wait_line $p 'sample2' 10 || continue
-		expect_le "$p sample1 dt" "$(pv $p sample1 dt)" 1.7
+		expect_le "$p sample1 taken after (s, at most)" \
+			"$(since_hi $c "$(pv $p sample1 t)")" 1.8
 		expect_eq "$p sample1 sockets_enforced" \
 			"$(pv $p sample1 sockets_enforced)" 1
 		expect_eq "$p sample1 probes_sent" "$(pv $p sample1 probes_sent)" 0
 		expect_eq "$p sample1 rounds_started" \
 			"$(pv $p sample1 rounds_started)" 0
 		# A probe at 2 s, then one per second: at most
-		# floor(dt - idle) + 1 by the time of the sample.
+		# floor(t - idle) + 1 by the time of the sample.
+		t=$(since_hi $c "$(pv $p sample2 t)")
 		expect_ge "$p sample2 probes_sent" "$(pv $p sample2 probes_sent)" 1
-		expect_le "$p sample2 probes_sent (dt $(pv $p sample2 dt))" \
+		expect_le "$p sample2 probes_sent (sample at most $t s in)" \
 			"$(pv $p sample2 probes_sent)" \
-			"$(awk -v t="$(pv $p sample2 dt)" 'BEGIN { print int(t - 2) + 1 }')"
+			"$(awk -v t="$t" 'BEGIN { print int(t - 2) + 1 }')"
 		expect_eq "$p sample2 probes_sent (TCPKeepAlive $(pv $p sample2 tcpkeepalive))" \
 			"$(pv $p sample2 probes_sent)" "$(pv $p sample2 tcpkeepalive)"
 		expect_ge "$p sample2 rounds_started" \
@@ -155,7 +160,7 @@ t_rst() {
 	expect_opts cli established 1 1 1 3 0
 	peer_end cli 10
 	expect_eq "client read" "$(pv cli end result)" ECONNRESET
-	expect_range "client read ended after (s)" "$(elapsed cli)" 0.8 3.0
+	expect_elapsed cli 0.8 3.0
 	snap "c$N" c1
 	snap "s$N" s1
 	expect_stats c1 sockets_enforced=1 probes_sent=1 rounds_started=1 \
@@ -180,10 +185,12 @@ t_timeout() {
 	wait_line cli 'established' && wait_line srv 'link-down' || return
 	expect_opts cli established 1 2 1 2 0
 	peer_end cli 12
+	expect_le "sample1 taken after (s, at most)" \
+		"$(since_hi cli "$(pv cli sample1 t)")" 1.8
 	expect_eq "sample1 probes_sent (at 1 s)" "$(pv cli sample1 probes_sent)" 0
 	expect_eq "client read" "$(pv cli end result)" ETIMEDOUT
 	# idle 2 + cnt 2 x intvl 1 = 4 s
-	expect_range "client read ended after (s)" "$(elapsed cli)" 3.5 6.5
+	expect_elapsed cli 3.5 6.5
 	snap "c$N" c2
 	expect_stats c2 sockets_enforced=1 probes_sent=2 rounds_started=1 \
 		outcome_timeout=1 outcome_ack=0 outcome_rst=0 rounds_abandoned=0
@@ -209,7 +216,7 @@ t_user_timeout() {
 	peer_end cli 12
 	expect_eq "client read" "$(pv cli end result)" ETIMEDOUT
 	# Probes at 1 s and 2 s; the timer at 3 s finds 2.5 s passed.
-	expect_range "client read ended after (s)" "$(elapsed cli)" 2.5 5
+	expect_elapsed cli 2.5 5
 	snap "c$N" c1
 	expect_stats c1 sockets_enforced=1 probes_sent=2 rounds_started=1 \
 		outcome_timeout=1 outcome_ack=0 outcome_rst=0 rounds_abandoned=0
@@ -231,6 +238,8 @@ t_abandoned() {
 	peer cli "$cgs/cli" "c$N" client -w 2 -s 1.5 "$a" 7001
 	peer_end cli 10
 	expect_eq "client read" "$(pv cli end result)" ALIVE
+	expect_le "closed after (s, at most)" \
+		"$(since_hi cli "$(pv cli end t)")" 2.9
 	expect_eq "sample1 rounds_started" "$(pv cli sample1 rounds_started)" 1
 	sleep 0.5
 	snap "c$N" c1
@@ -263,7 +272,8 @@ t_mode() {
 	expect_opts f established 1 1 1 2 9000
 	for p in d d2 f; do wait_line $p 'sample1' 10 || return; done
 	# d's own idle of 5 s holds: no probe yet; f's was overridden to 1 s.
-	expect_le "d sample1 dt" "$(pv d sample1 dt)" 4.8
+	expect_le "d sample1 taken after (s, at most)" \
+		"$(since_hi d "$(pv d sample1 t)")" 4.8
 	expect_eq "d row probes_sent at 2.7 s" "$(pv d sample1 row_probes_sent)" 0
 	expect_ge "f row probes_sent at 2.7 s" "$(pv f sample1 row_probes_sent)" 1
 	expect_ge "d2 row probes_sent at 2.7 s" "$(pv d2 sample1 row_probes_sent)" 1
@@ -675,6 +685,8 @@ t_rmmod_midround() {
 	for p in c4 c6 cx; do expect_opts $p established 1 2 1 3 0; done
 	# After the first probes (2 s), before the second ones (3 s).
 	wait_line c6 'sample1' 5 || return
+	expect_ge "c6 sample1 after c4's connection (s, at least)" \
+		"$(since_lo c4 "$(pv c6 sample1 t)")" 2.05
 	for k in sockets_enforced=2 rounds_started=2 outcome_timeout=0 \
 		outcome_ack=0; do
 		expect_eq "c6 sample1 ${k%=*}" "$(pv c6 sample1 ${k%=*})" "${k#*=}"
@@ -687,7 +699,7 @@ t_rmmod_midround() {
 		peer_end $p 12
 		expect_eq "$p read" "$(pv $p end result)" ETIMEDOUT
 		# idle 2 + cnt 3 x intvl 1 = 5 s, with the settings tcpka gave.
-		expect_range "$p read ended after (s)" "$(elapsed $p)" 4.5 8
+		expect_elapsed $p 4.5 8
 	done
 	snap "c$N" c2
 	expect_eq "TCPKeepAlive delta (3 probes x 2 sockets)" "$(delta c0 c2 ka)" 6

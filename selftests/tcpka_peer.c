@@ -26,8 +26,10 @@
  *               shell that may lag under load.
  *   Output, one line per event, flushed at once:
  *     listening port=P
- *     established role=client|server t=T keepalive=0|1 idle=S intvl=S
- *                 cnt=N user_timeout=MS
+ *     established role=client|server [start=T0] t=T keepalive=0|1 idle=S
+ *                 intvl=S cnt=N user_timeout=MS
+ *                 (T0: a client's time before connect(); ESTABLISHED was
+ *                 reached between T0 and T)
  *     after-set t=T keepalive=.. idle=.. (with -A)
  *     repair-closed t=T
  *     link-down t=T if=IF
@@ -433,12 +435,23 @@ static void read_phase(int fd, const struct opts *o, double t0)
 	}
 }
 
-static void connected(int fd, const char *role, const struct opts *o)
+/*
+ * @start: for a client, the time just before connect(): the socket reached
+ * ESTABLISHED between @start and the "established" line's t, which bound
+ * any time measured from ESTABLISHED from above and from below.
+ */
+static void connected(int fd, const char *role, double start,
+		      const struct opts *o)
 {
+	char what[64];
 	double t0;
 
-	report(fd, role[0] == 'c' ? "established role=client" :
-	       "established role=server");
+	if (start)
+		snprintf(what, sizeof(what), "established role=%s start=%.3f",
+			 role, start);
+	else
+		snprintf(what, sizeof(what), "established role=%s", role);
+	report(fd, what);
 	t0 = now();
 	if (o->down_if)
 		link_down(o->down_if);
@@ -521,16 +534,18 @@ static int peer_main(int argc, char **argv, int server)
 		cfd = accept(fd, NULL, NULL);
 		if (cfd < 0)
 			die("accept: %s", ename(errno));
-		connected(cfd, "server", &o);
+		connected(cfd, "server", 0, &o);
 		/* The listener stays open: a probe to a forgotten port draws
 		 * an RST from it as from a closed port.
 		 */
 		if (o.wait < 0)
 			pause();
 	} else {
+		double start = now();
+
 		if (connect(fd, (void *)&ss, len))
 			die("connect: %s", ename(errno));
-		connected(fd, "client", &o);
+		connected(fd, "client", start, &o);
 		if (o.wait < 0)
 			pause();
 	}
