@@ -60,6 +60,13 @@
  *     S6/64 (nodad: usable at once). What five iproute2 runs would do, in one process:
  *     a KASAN kernel under TCG takes seconds per exec of ip.
  *
+ *   tcpka_peer jiffies [MS [COUNT]]
+ *     how long a jiffies-based kernel timeout of MS (default 1000) ms lasts
+ *     by CLOCK_BOOTTIME: a recv() with SO_RCVTIMEO; COUNT times (default 1,
+ *     0: forever), one line each. TCP's timers count jiffies; a kernel
+ *     that loses ticks (HZ_PERIODIC under a loaded TCG) runs them late,
+ *     and then no time bound of a test can hold.
+ *
  *   tcpka_peer ifdown NSPATH IF       take IF of netns NSPATH down
  *   tcpka_peer cat NSPATH SRC DST...  copy files, read inside netns NSPATH
  */
@@ -940,6 +947,27 @@ static int pair_main(int argc, char **argv)
 	return 0;
 }
 
+static int jiffies_main(int argc, char **argv)
+{
+	int ms = argc > 1 ? atoi(argv[1]) : 1000;
+	int count = argc > 2 ? atoi(argv[2]) : 1;
+	struct timeval tv = { .tv_sec = ms / 1000, .tv_usec = ms % 1000 * 1000 };
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+	double t0;
+	char c;
+
+	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)))
+		die("SO_RCVTIMEO: %s", ename(errno));
+	do {
+		t0 = now();
+		if (recv(fd, &c, 1, 0) >= 0 || errno != EAGAIN)
+			die("recv: %s", ename(errno));
+		say("jiffies %d ms took %.0f ms at %.3f", ms,
+		    (now() - t0) * 1000, now());
+	} while (!count || --count);
+	return 0;
+}
+
 static int ifdown_main(int argc, char **argv)
 {
 	if (argc != 3)
@@ -992,6 +1020,8 @@ int main(int argc, char **argv)
 		return writes_main(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "pair"))
 		return pair_main(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "jiffies"))
+		return jiffies_main(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "ifdown"))
 		return ifdown_main(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "cat"))

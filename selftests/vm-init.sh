@@ -33,6 +33,10 @@ if [ "$DEBUG" = 1 ] && [ -e /sys/kernel/debug/kmemleak ]; then
 	echo scan=off >/sys/kernel/debug/kmemleak
 fi
 
+# TCP's timers count jiffies: watch how long a jiffies second lasts.
+/selftests/tcpka_peer jiffies 1000 0 >/tmp/jiffies.log 2>&1 &
+watch=$!
+
 if [ -n "$RUN" ]; then
 	echo "TCPKA-RUN-BEGIN"
 	KO=/tcpka/tcpka.ko sh "$RUN"
@@ -42,6 +46,8 @@ else
 		sh /selftests/tcpka.sh $ONLY
 fi
 
+kill $watch
+echo "TCPKA-JIFFIES $(sort -n -k5 /tmp/jiffies.log | tail -1 | cut -d' ' -f5) ms worst of $(wc -l </tmp/jiffies.log) jiffies seconds"
 if [ "$DEBUG" = 1 ]; then
 	grep -q '^tcpka ' /proc/modules && rmmod tcpka
 	if [ -e /sys/kernel/debug/kmemleak ]; then
