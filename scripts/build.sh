@@ -22,7 +22,8 @@ case $target in
 	name=$(basename "$kdir")
 	;;
 esac
-need_pkgs make gcc rsync
+# pahole: Debian's linux-kbuild depends on it (6.12 makes BTF for modules).
+need_pkgs make gcc rsync pahole
 
 out=$TCPKA_TOP/build/$name
 mkdir -p "$out"
