@@ -7,15 +7,16 @@
 #   - KUnit suites on UML (linux-source-6.1)
 #   - VM selftests on Debian's 6.1 and 6.12 kernels under QEMU
 #   - the same selftests on a KASAN/lockdep/kmemleak debug kernel
+#   - tcpkactl against fake /proc trees under bash, dash and busybox sh
 # Each step's output goes to build/check/<step>.log. Ends with one line
 # "N passed, N failed" and exits non-zero on any failure.
-# TCPKA_CHECK_ONLY="build sparse checkpatch kunit vm debug" picks steps.
+# TCPKA_CHECK_ONLY="build sparse checkpatch kunit vm debug tcpkactl" picks steps.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
 logs=$TCPKA_TOP/build/check
 mkdir -p "$logs"
-only=${TCPKA_CHECK_ONLY:-build sparse checkpatch kunit vm debug}
+only=${TCPKA_CHECK_ONLY:-build sparse checkpatch kunit vm debug tcpkactl}
 passed=0
 failed=0
 
@@ -37,13 +38,14 @@ step() {
 	fi
 }
 
-# count NAME LOG: add the "ok NAME" / "not ok NAME" lines a runner printed.
+# count NAME LOG: add the "ok NAME" / "not ok NAME" lines a runner printed
+# (or TAP's "ok - NAME").
 count() {
-	local prefix=$1 log=$2 line
+	local prefix=$1 log=$2 line l
 	while IFS= read -r line; do
 		case $line in
-		"ok "*) ok "$prefix: ${line#ok }" ;;
-		"not ok "*) not_ok "$prefix: ${line#not ok }" ;;
+		"ok "*) l=${line#ok }; ok "$prefix: ${l#- }" ;;
+		"not ok "*) l=${line#not ok }; not_ok "$prefix: ${l#- }" ;;
 		esac
 	done < <(tr -d '\r' <"$log")
 }
@@ -51,6 +53,18 @@ count() {
 need_pkgs make gcc libc6-dev rsync sparse qemu-system-x86 busybox-static \
 	cpio iproute2 bc flex bison libelf-dev libssl-dev python3 xz-utils \
 	kmod dpkg-dev linux-source-6.1
+
+# tcpkactl first: seconds, and no kernel needed.
+if want tcpkactl; then
+	log tcpkactl
+	if "$TCPKA_TOP/scripts/tcpkactl-test.sh" >"$logs/tcpkactl.log" 2>&1; then
+		count tcpkactl "$logs/tcpkactl.log"
+	else
+		count tcpkactl "$logs/tcpkactl.log"
+		not_ok "tcpkactl-test (see $logs/tcpkactl.log)"
+		tail -25 "$logs/tcpkactl.log" | sed 's/^/    /'
+	fi
+fi
 
 declare -A krel
 for series in 6.1 6.12; do
