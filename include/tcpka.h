@@ -110,6 +110,7 @@ enum tcpka_event {
 	TCPKA_EV_TIMER,		/* the keepalive timer fired */
 	TCPKA_EV_RESET,		/* an RST was received */
 	TCPKA_EV_TIMER_CLOSE,	/* the keepalive timer closed the socket */
+	TCPKA_EV_UTO_CLOSE,	/* TCP_USER_TIMEOUT ran out on unacked data */
 	TCPKA_EV_CLOSE,		/* the socket left ESTABLISHED/CLOSE_WAIT otherwise */
 	TCPKA_EV_DESTROY,	/* the socket is being destroyed */
 };
@@ -119,8 +120,12 @@ enum tcpka_outcome {
 	TCPKA_OUT_ACK,
 	TCPKA_OUT_RST,
 	TCPKA_OUT_TIMEOUT,
+	TCPKA_OUT_USER_TIMEOUT,	/* unacked data outlived user_timeout */
 	TCPKA_OUT_ABANDONED,	/* cut short locally: not an outcome */
+	TCPKA_OUT_NR,
 };
+
+extern const char *const tcpka_outcome_names[TCPKA_OUT_NR];
 
 struct tcpka_verdict {
 	enum tcpka_outcome outcome;
@@ -139,20 +144,50 @@ enum tcpka_mib {
 	TCPKA_MIB_ACK,			/* outcome_ack */
 	TCPKA_MIB_RST,			/* outcome_rst */
 	TCPKA_MIB_TIMEOUT,		/* outcome_timeout */
+	TCPKA_MIB_USER_TIMEOUT,		/* outcome_user_timeout */
 	TCPKA_MIB_ABANDONED,		/* rounds_abandoned */
 	TCPKA_MIB_TRACK_OVERFLOW,	/* track_overflow */
 	TCPKA_MIB_ROWS_OVERFLOW,	/* cgroup_rows_overflow */
 	TCPKA_MIB_REENFORCED,		/* force_reapplied */
+	TCPKA_MIB_REARMED,		/* sockets_rearmed */
+	TCPKA_MIB_DRY_RUN,		/* dry_run_matched */
 	TCPKA_MIB_NR,
 };
 
 /* The counters shown per cgroup, in /proc/net/tcpka/cgroups column order. */
-#define TCPKA_ROW_MIBS	6
+#define TCPKA_ROW_MIBS	9
 
 extern const char *const tcpka_mib_names[TCPKA_MIB_NR];
 extern const enum tcpka_mib tcpka_row_mibs[TCPKA_ROW_MIBS];
 
+/*
+ * Histograms per cgroup, in seconds with fixed log2 buckets: bucket i
+ * (0..TCPKA_HIST_FINITE - 1) holds values over 2^(i-1) s up to 2^i s
+ * (bucket 0: up to 1 s), the last one values over 2^16 s.
+ */
+#define TCPKA_HIST_FINITE	17	/* le 1, 2, 4, ... 65536 s */
+#define TCPKA_HIST_BUCKETS	(TCPKA_HIST_FINITE + 1)
+
+enum tcpka_hist {
+	TCPKA_HIST_DETECT,	/* time_to_detect: last data from the peer to verdict */
+	TCPKA_HIST_IDLE_RST,	/* idle_at_reset: idle when a probe drew an RST */
+	TCPKA_HIST_NR,
+};
+
+/* One histogram's values: plain counts per bucket (not cumulative). */
+struct tcpka_hist_vals {
+	u64 count;
+	u64 sum_ms;
+	u64 bucket[TCPKA_HIST_BUCKETS];
+};
+
+extern const char *const tcpka_hist_names[TCPKA_HIST_NR];
+unsigned int tcpka_hist_bucket(u64 ms);
+
 /* format.c */
+int tcpka_format_hist_header(char *buf, size_t len);
+int tcpka_format_hist_row(char *buf, size_t len, const char *path,
+			  enum tcpka_hist h, const struct tcpka_hist_vals *v);
 int tcpka_format_stats(char *buf, size_t len, const u64 *vals);
 int tcpka_format_row_header(char *buf, size_t len);
 int tcpka_format_row(char *buf, size_t len, const char *path, const u64 *vals,

@@ -24,6 +24,7 @@ static const char *const event_names[] = {
 	[TCPKA_EV_TIMER] = "TIMER",
 	[TCPKA_EV_RESET] = "RESET",
 	[TCPKA_EV_TIMER_CLOSE] = "TIMER_CLOSE",
+	[TCPKA_EV_UTO_CLOSE] = "UTO_CLOSE",
 	[TCPKA_EV_CLOSE] = "CLOSE",
 	[TCPKA_EV_DESTROY] = "DESTROY",
 };
@@ -104,6 +105,18 @@ static void tcpka_classify_timer_close_event(struct kunit *test)
 	expect_rows(test, TCPKA_EV_TIMER_CLOSE, rows);
 }
 
+static void tcpka_classify_uto_close_event(struct kunit *test)
+{
+	static const struct verdict_row rows[4] = {
+		{ false, false, TCPKA_OUT_USER_TIMEOUT, false, false },
+		{ false, true, TCPKA_OUT_USER_TIMEOUT, false, false },
+		{ true, false, TCPKA_OUT_USER_TIMEOUT, false, false },
+		{ true, true, TCPKA_OUT_USER_TIMEOUT, false, false },
+	};
+
+	expect_rows(test, TCPKA_EV_UTO_CLOSE, rows);
+}
+
 static void tcpka_classify_close_event(struct kunit *test)
 {
 	static const struct verdict_row rows[4] = {
@@ -136,7 +149,7 @@ struct step {
 
 struct tally {
 	unsigned int rounds;
-	unsigned int out[TCPKA_OUT_ABANDONED + 1];
+	unsigned int out[TCPKA_OUT_NR];
 };
 
 static void run(const struct step *steps, unsigned int nr, struct tally *t)
@@ -218,14 +231,54 @@ static void tcpka_classify_ends_each_round_once(struct kunit *test)
 	expect_tally(test, destroyed, ARRAY_SIZE(destroyed), 1, 0, 0, 0, 1);
 }
 
+static void tcpka_classify_counts_user_timeout_outside_rounds(struct kunit *test)
+{
+	/* Unacked data: keepalive never probes, user_timeout closes. */
+	static const struct step stuck[] = {
+		{ TCPKA_EV_TIMER, 0 }, { TCPKA_EV_UTO_CLOSE, 0 },
+		{ TCPKA_EV_DESTROY, 0 },
+	};
+	/* Data queued in the middle of a round, then never acked. */
+	static const struct step in_round[] = {
+		{ TCPKA_EV_PROBE, 0 }, { TCPKA_EV_UTO_CLOSE, 1 },
+		{ TCPKA_EV_DESTROY, 1 },
+	};
+	struct tally t;
+
+	run(stuck, ARRAY_SIZE(stuck), &t);
+	KUNIT_EXPECT_EQ(test, t.rounds, 0U);
+	KUNIT_EXPECT_EQ(test, t.out[TCPKA_OUT_USER_TIMEOUT], 1U);
+	KUNIT_EXPECT_EQ(test, t.out[TCPKA_OUT_ABANDONED], 0U);
+	run(in_round, ARRAY_SIZE(in_round), &t);
+	KUNIT_EXPECT_EQ(test, t.rounds, 1U);
+	KUNIT_EXPECT_EQ(test, t.out[TCPKA_OUT_USER_TIMEOUT], 1U);
+	KUNIT_EXPECT_EQ(test, t.out[TCPKA_OUT_TIMEOUT], 0U);
+	KUNIT_EXPECT_EQ(test, t.out[TCPKA_OUT_ABANDONED], 0U);
+}
+
+static void tcpka_outcome_names_name_outcomes(struct kunit *test)
+{
+	KUNIT_EXPECT_STREQ(test, tcpka_outcome_names[TCPKA_OUT_ACK], "ack");
+	KUNIT_EXPECT_STREQ(test, tcpka_outcome_names[TCPKA_OUT_RST], "rst");
+	KUNIT_EXPECT_STREQ(test, tcpka_outcome_names[TCPKA_OUT_TIMEOUT],
+			   "timeout");
+	KUNIT_EXPECT_STREQ(test, tcpka_outcome_names[TCPKA_OUT_USER_TIMEOUT],
+			   "user_timeout");
+	KUNIT_EXPECT_STREQ(test, tcpka_outcome_names[TCPKA_OUT_ABANDONED],
+			   "abandoned");
+}
+
 static struct kunit_case tcpka_classify_cases[] = {
 	KUNIT_CASE(tcpka_classify_probe_event),
 	KUNIT_CASE(tcpka_classify_timer_event),
 	KUNIT_CASE(tcpka_classify_reset_event),
 	KUNIT_CASE(tcpka_classify_timer_close_event),
+	KUNIT_CASE(tcpka_classify_uto_close_event),
 	KUNIT_CASE(tcpka_classify_close_event),
 	KUNIT_CASE(tcpka_classify_destroy_event),
 	KUNIT_CASE(tcpka_classify_ends_each_round_once),
+	KUNIT_CASE(tcpka_classify_counts_user_timeout_outside_rounds),
+	KUNIT_CASE(tcpka_outcome_names_name_outcomes),
 	{}
 };
 

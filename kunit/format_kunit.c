@@ -15,8 +15,9 @@
 /* The counters in enum tcpka_mib order, as the files name them. */
 static const char *const mib_names[] = {
 	"sockets_enforced", "probes_sent", "rounds_started", "outcome_ack",
-	"outcome_rst", "outcome_timeout", "rounds_abandoned", "track_overflow",
-	"cgroup_rows_overflow", "force_reapplied",
+	"outcome_rst", "outcome_timeout", "outcome_user_timeout",
+	"rounds_abandoned", "track_overflow", "cgroup_rows_overflow",
+	"force_reapplied", "sockets_rearmed", "dry_run_matched",
 };
 
 typedef int (*format_fn)(char *buf, size_t len, const void *arg);
@@ -73,7 +74,10 @@ static int row_fn(char *buf, size_t len, const void *arg)
 	return tcpka_format_row(buf, len, a->path, a->vals, a->pol, a->from);
 }
 
-/* Counters no row shows hold 90 and up, to catch a wrong column. */
+/*
+ * Counters no row shows hold 90 and up, to catch a wrong column; the row's
+ * user_timeout, rearmed and dry_run columns hold 70, 71 and 72.
+ */
 static void row_vals(u64 *vals, u64 enforced, u64 probes, u64 ack, u64 rst,
 		     u64 timeout, u64 abandoned)
 {
@@ -87,6 +91,9 @@ static void row_vals(u64 *vals, u64 enforced, u64 probes, u64 ack, u64 rst,
 	vals[TCPKA_MIB_RST] = rst;
 	vals[TCPKA_MIB_TIMEOUT] = timeout;
 	vals[TCPKA_MIB_ABANDONED] = abandoned;
+	vals[TCPKA_MIB_USER_TIMEOUT] = 70;
+	vals[TCPKA_MIB_REARMED] = 71;
+	vals[TCPKA_MIB_DRY_RUN] = 72;
 }
 
 static void expect_row(struct kunit *test, const char *path, const u64 *vals,
@@ -116,7 +123,8 @@ static void tcpka_row_mibs_match_columns(struct kunit *test)
 {
 	static const enum tcpka_mib want[] = {
 		TCPKA_MIB_ENFORCED, TCPKA_MIB_PROBES, TCPKA_MIB_ACK,
-		TCPKA_MIB_RST, TCPKA_MIB_TIMEOUT, TCPKA_MIB_ABANDONED,
+		TCPKA_MIB_RST, TCPKA_MIB_TIMEOUT, TCPKA_MIB_USER_TIMEOUT,
+		TCPKA_MIB_ABANDONED, TCPKA_MIB_REARMED, TCPKA_MIB_DRY_RUN,
 	};
 	int i;
 
@@ -129,7 +137,8 @@ static void tcpka_row_mibs_match_columns(struct kunit *test)
 static void tcpka_format_stats_prints_every_mib(struct kunit *test)
 {
 	static const u64 vals[] = {
-		0, 1, 22, 333, 4444, 55555, 666666, 7777777, 88888888, U64_MAX,
+		0, 1, 22, 333, 4444, 55555, 12, 666666, 7777777, 88888888,
+		U64_MAX, 13, 14,
 	};
 	static const char want[] =
 		"sockets_enforced 0\n"
@@ -138,10 +147,13 @@ static void tcpka_format_stats_prints_every_mib(struct kunit *test)
 		"outcome_ack 333\n"
 		"outcome_rst 4444\n"
 		"outcome_timeout 55555\n"
+		"outcome_user_timeout 12\n"
 		"rounds_abandoned 666666\n"
 		"track_overflow 7777777\n"
 		"cgroup_rows_overflow 88888888\n"
-		"force_reapplied 18446744073709551615\n";
+		"force_reapplied 18446744073709551615\n"
+		"sockets_rearmed 13\n"
+		"dry_run_matched 14\n";
 
 	KUNIT_ASSERT_EQ(test, (size_t)TCPKA_MIB_NR, ARRAY_SIZE(vals));
 	expect_snprintf(test, stats_fn, vals, want);
@@ -163,7 +175,7 @@ static void tcpka_format_stats_prints_zeros(struct kunit *test)
 static void tcpka_format_row_header_names_columns(struct kunit *test)
 {
 	expect_snprintf(test, header_fn, NULL,
-			"cgroup sockets_enforced probes_sent outcome_ack outcome_rst outcome_timeout rounds_abandoned policy\n");
+			"cgroup sockets_enforced probes_sent outcome_ack outcome_rst outcome_timeout outcome_user_timeout rounds_abandoned sockets_rearmed dry_run_matched policy\n");
 }
 
 static void tcpka_format_row_prints_policy(struct kunit *test)
@@ -178,7 +190,7 @@ static void tcpka_format_row_prints_policy(struct kunit *test)
 
 	row_vals(vals, 1, 2, 3, 4, 5, 6);
 	expect_row(test, "/a", vals, &pol, "/",
-		   "/a 1 2 3 4 5 6 idle=1,intvl=1,cnt=3,mode=force,from=/\n");
+		   "/a 1 2 3 4 5 70 6 71 72 idle=1,intvl=1,cnt=3,mode=force,from=/\n");
 }
 
 static void tcpka_format_row_prints_every_key(struct kunit *test)
@@ -195,7 +207,7 @@ static void tcpka_format_row_prints_every_key(struct kunit *test)
 
 	row_vals(vals, U64_MAX, 0, 1, 0, 0, U64_MAX);
 	expect_row(test, "/s.slice/a\\040b", vals, &pol, "/s.slice",
-		   "/s.slice/a\\040b 18446744073709551615 0 1 0 0 18446744073709551615 idle=32767,intvl=75,cnt=127,user_timeout=2147483647,mode=default,from=/s.slice\n");
+		   "/s.slice/a\\040b 18446744073709551615 0 1 0 0 70 18446744073709551615 71 72 idle=32767,intvl=75,cnt=127,user_timeout=2147483647,mode=default,from=/s.slice\n");
 }
 
 static void tcpka_format_row_prints_empty_policy(struct kunit *test)
@@ -205,7 +217,7 @@ static void tcpka_format_row_prints_empty_policy(struct kunit *test)
 
 	row_vals(vals, 0, 0, 0, 0, 0, 0);
 	expect_row(test, "/b", vals, &pol, "/b",
-		   "/b 0 0 0 0 0 0 mode=default,from=/b\n");
+		   "/b 0 0 0 0 0 70 0 71 72 mode=default,from=/b\n");
 }
 
 static void tcpka_format_row_adds_mode_when_not_given(struct kunit *test)
@@ -218,11 +230,11 @@ static void tcpka_format_row_adds_mode_when_not_given(struct kunit *test)
 
 	row_vals(vals, 7, 8, 9, 10, 11, 12);
 	expect_row(test, "/x/y", vals, &pol, "/x",
-		   "/x/y 7 8 9 10 11 12 idle=5,mode=default,from=/x\n");
+		   "/x/y 7 8 9 10 11 70 12 71 72 idle=5,mode=default,from=/x\n");
 	pol.has = TCPKA_HAS(TCPKA_KEY_USER_TIMEOUT);
 	pol.user_timeout = 0;
 	expect_row(test, "/x/y", vals, &pol, "/",
-		   "/x/y 7 8 9 10 11 12 user_timeout=0,mode=default,from=/\n");
+		   "/x/y 7 8 9 10 11 70 12 71 72 user_timeout=0,mode=default,from=/\n");
 }
 
 static void tcpka_format_row_prints_given_mode_once(struct kunit *test)
@@ -234,12 +246,12 @@ static void tcpka_format_row_prints_given_mode_once(struct kunit *test)
 
 	row_vals(vals, 1, 1, 1, 1, 1, 1);
 	expect_row(test, "/m", vals, &pol, "/m",
-		   "/m 1 1 1 1 1 1 mode=default,from=/m\n");
+		   "/m 1 1 1 1 1 70 1 71 72 mode=default,from=/m\n");
 	pol.mode = TCPKA_MODE_FORCE;
 	pol.has |= TCPKA_HAS(TCPKA_KEY_CNT);
 	pol.cnt = 2;
 	expect_row(test, "/m", vals, &pol, "/",
-		   "/m 1 1 1 1 1 1 cnt=2,mode=force,from=/\n");
+		   "/m 1 1 1 1 1 70 1 71 72 cnt=2,mode=force,from=/\n");
 }
 
 static void tcpka_format_row_prints_dash_without_policy(struct kunit *test)
@@ -247,12 +259,72 @@ static void tcpka_format_row_prints_dash_without_policy(struct kunit *test)
 	u64 vals[TCPKA_MIB_NR];
 
 	row_vals(vals, 1, 2, 3, 4, 5, 6);
-	expect_row(test, "/c", vals, NULL, "/", "/c 1 2 3 4 5 6 -\n");
+	expect_row(test, "/c", vals, NULL, "/", "/c 1 2 3 4 5 70 6 71 72 -\n");
 	row_vals(vals, 0, 0, 0, 0, 0, 0);
-	expect_row(test, "/", vals, NULL, "/", "/ 0 0 0 0 0 0 -\n");
+	expect_row(test, "/", vals, NULL, "/", "/ 0 0 0 0 0 70 0 71 72 -\n");
+}
+
+static void tcpka_hist_bucket_bounds_are_inclusive(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, tcpka_hist_bucket(0), 0U);
+	KUNIT_EXPECT_EQ(test, tcpka_hist_bucket(1000), 0U);
+	KUNIT_EXPECT_EQ(test, tcpka_hist_bucket(1001), 1U);
+	KUNIT_EXPECT_EQ(test, tcpka_hist_bucket(2000), 1U);
+	KUNIT_EXPECT_EQ(test, tcpka_hist_bucket(2001), 2U);
+	/* A NAT that forgets flows after 350 s: the 256..512 s bucket. */
+	KUNIT_EXPECT_EQ(test, tcpka_hist_bucket(350000), 9U);
+	KUNIT_EXPECT_EQ(test, tcpka_hist_bucket(512000), 9U);
+	KUNIT_EXPECT_EQ(test, tcpka_hist_bucket(512001), 10U);
+	KUNIT_EXPECT_EQ(test, tcpka_hist_bucket(65536000ULL), 16U);
+	KUNIT_EXPECT_EQ(test, tcpka_hist_bucket(65536001ULL), 17U);
+	KUNIT_EXPECT_EQ(test, tcpka_hist_bucket(U64_MAX), 17U);
+}
+
+static int hist_header_fn(char *buf, size_t len, const void *unused)
+{
+	return tcpka_format_hist_header(buf, len);
+}
+
+static void tcpka_format_hist_header_names_buckets(struct kunit *test)
+{
+	expect_snprintf(test, hist_header_fn, NULL,
+			"cgroup histogram count sum_ms le_1 le_2 le_4 le_8 le_16 le_32 le_64 le_128 le_256 le_512 le_1024 le_2048 le_4096 le_8192 le_16384 le_32768 le_65536 le_inf\n");
+}
+
+struct hist_args {
+	const char *path;
+	enum tcpka_hist h;
+	const struct tcpka_hist_vals *v;
+};
+
+static int hist_row_fn(char *buf, size_t len, const void *arg)
+{
+	const struct hist_args *a = arg;
+
+	return tcpka_format_hist_row(buf, len, a->path, a->h, a->v);
+}
+
+static void tcpka_format_hist_row_prints_cumulative_buckets(struct kunit *test)
+{
+	struct tcpka_hist_vals v = { .count = 4, .sum_ms = 361500 };
+	struct hist_args a = { "/web\\040a", TCPKA_HIST_IDLE_RST, &v };
+
+	v.bucket[1] = 1;	/* 1.5 s */
+	v.bucket[9] = 2;	/* 350 s, twice */
+	v.bucket[TCPKA_HIST_FINITE] = 1;	/* a day */
+	expect_snprintf(test, hist_row_fn, &a,
+			"/web\\040a idle_at_reset 4 361500 0 1 1 1 1 1 1 1 1 3 3 3 3 3 3 3 3 4\n");
+	memset(&v, 0, sizeof(v));
+	a.path = "/";
+	a.h = TCPKA_HIST_DETECT;
+	expect_snprintf(test, hist_row_fn, &a,
+			"/ time_to_detect 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n");
 }
 
 static struct kunit_case tcpka_format_cases[] = {
+	KUNIT_CASE(tcpka_hist_bucket_bounds_are_inclusive),
+	KUNIT_CASE(tcpka_format_hist_header_names_buckets),
+	KUNIT_CASE(tcpka_format_hist_row_prints_cumulative_buckets),
 	KUNIT_CASE(tcpka_mib_names_match_files),
 	KUNIT_CASE(tcpka_row_mibs_match_columns),
 	KUNIT_CASE(tcpka_format_stats_prints_every_mib),

@@ -11,6 +11,11 @@
  *   RST received, probes_out > 0              -> rst
  *   keepalive timer closes the socket         -> timeout (cnt probes or
  *                                                user_timeout ran out)
+ *   retransmission timer closes the socket    -> user_timeout (unacked
+ *   on TCP_USER_TIMEOUT                          data: keepalive never
+ *                                                probes such a socket, so
+ *                                                this is an outcome of its
+ *                                                own, round or not)
  *   socket leaves ESTABLISHED/CLOSE_WAIT      -> abandoned (a local close:
  *   otherwise while probes are unanswered        not an outcome)
  *
@@ -19,6 +24,15 @@
  */
 
 #include "tcpka.h"
+
+const char *const tcpka_outcome_names[TCPKA_OUT_NR] = {
+	[TCPKA_OUT_NONE]		= "none",
+	[TCPKA_OUT_ACK]			= "ack",
+	[TCPKA_OUT_RST]			= "rst",
+	[TCPKA_OUT_TIMEOUT]		= "timeout",
+	[TCPKA_OUT_USER_TIMEOUT]	= "user_timeout",
+	[TCPKA_OUT_ABANDONED]		= "abandoned",
+};
 
 struct tcpka_verdict tcpka_classify(bool in_round, enum tcpka_event ev,
 				    unsigned int probes_out)
@@ -48,6 +62,9 @@ struct tcpka_verdict tcpka_classify(bool in_round, enum tcpka_event ev,
 			v.outcome = TCPKA_OUT_TIMEOUT;
 		else if (in_round)
 			v.outcome = TCPKA_OUT_ACK;
+		break;
+	case TCPKA_EV_UTO_CLOSE:
+		v.outcome = TCPKA_OUT_USER_TIMEOUT;
 		break;
 	case TCPKA_EV_CLOSE:
 		if (in_round)

@@ -15,16 +15,36 @@ const char *const tcpka_mib_names[TCPKA_MIB_NR] = {
 	[TCPKA_MIB_ACK]			= "outcome_ack",
 	[TCPKA_MIB_RST]			= "outcome_rst",
 	[TCPKA_MIB_TIMEOUT]		= "outcome_timeout",
+	[TCPKA_MIB_USER_TIMEOUT]	= "outcome_user_timeout",
 	[TCPKA_MIB_ABANDONED]		= "rounds_abandoned",
 	[TCPKA_MIB_TRACK_OVERFLOW]	= "track_overflow",
 	[TCPKA_MIB_ROWS_OVERFLOW]	= "cgroup_rows_overflow",
 	[TCPKA_MIB_REENFORCED]		= "force_reapplied",
+	[TCPKA_MIB_REARMED]		= "sockets_rearmed",
+	[TCPKA_MIB_DRY_RUN]		= "dry_run_matched",
 };
 
 const enum tcpka_mib tcpka_row_mibs[TCPKA_ROW_MIBS] = {
 	TCPKA_MIB_ENFORCED, TCPKA_MIB_PROBES, TCPKA_MIB_ACK,
-	TCPKA_MIB_RST, TCPKA_MIB_TIMEOUT, TCPKA_MIB_ABANDONED,
+	TCPKA_MIB_RST, TCPKA_MIB_TIMEOUT, TCPKA_MIB_USER_TIMEOUT,
+	TCPKA_MIB_ABANDONED, TCPKA_MIB_REARMED, TCPKA_MIB_DRY_RUN,
 };
+
+const char *const tcpka_hist_names[TCPKA_HIST_NR] = {
+	[TCPKA_HIST_DETECT]	= "time_to_detect",
+	[TCPKA_HIST_IDLE_RST]	= "idle_at_reset",
+};
+
+/* The bucket of a value in milliseconds: the first 2^i s it is not over. */
+unsigned int tcpka_hist_bucket(u64 ms)
+{
+	unsigned int i;
+
+	for (i = 0; i < TCPKA_HIST_FINITE; i++)
+		if (ms <= 1000ULL << i)
+			return i;
+	return TCPKA_HIST_FINITE;
+}
 
 /* Append to @buf at offset *@n, keeping snprintf() semantics. */
 static __printf(4, 5) void tcpka_append(char *buf, size_t len, int *n,
@@ -95,5 +115,48 @@ int tcpka_format_row(char *buf, size_t len, const char *path, const u64 *vals,
 		tcpka_append(buf, len, &n, "%smode=%s", k ? "," : "",
 			     tcpka_mode_name(pol->mode));
 	tcpka_append(buf, len, &n, ",from=%s\n", from);
+	return n;
+}
+
+int tcpka_format_hist_header(char *buf, size_t len)
+{
+	int i, n = 0;
+
+	if (len)
+		buf[0] = '\0';
+	tcpka_append(buf, len, &n, "cgroup histogram count sum_ms");
+	for (i = 0; i < TCPKA_HIST_FINITE; i++)
+		tcpka_append(buf, len, &n, " le_%u", 1U << i);
+	tcpka_append(buf, len, &n, " le_inf\n");
+	return n;
+}
+
+/**
+ * tcpka_format_hist_row - one row of /proc/net/tcpka/histograms
+ * @buf: output buffer
+ * @len: its size
+ * @path: the (already escaped) cgroup path
+ * @h: which histogram
+ * @v: its values, plain counts per bucket
+ *
+ * The buckets are printed cumulatively, as Prometheus' "le" buckets:
+ * le_N is the number of values up to N seconds, le_inf the count.
+ */
+int tcpka_format_hist_row(char *buf, size_t len, const char *path,
+			  enum tcpka_hist h, const struct tcpka_hist_vals *v)
+{
+	u64 cum = 0;
+	int i, n = 0;
+
+	if (len)
+		buf[0] = '\0';
+	tcpka_append(buf, len, &n, "%s %s %llu %llu", path, tcpka_hist_names[h],
+		     (unsigned long long)v->count,
+		     (unsigned long long)v->sum_ms);
+	for (i = 0; i < TCPKA_HIST_BUCKETS; i++) {
+		cum += v->bucket[i];
+		tcpka_append(buf, len, &n, " %llu", (unsigned long long)cum);
+	}
+	tcpka_append(buf, len, &n, "\n");
 	return n;
 }
