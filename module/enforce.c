@@ -17,11 +17,32 @@
  * SO_KEEPALIVE, TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT or TCP_USER_TIMEOUT
  * later, tcpka_reenforce() puts the policy's values back as the call
  * returns.
+ *
+ * A policy write also reaches sockets already established: tcpka_rearm_all()
+ * walks the TCP established hash tables and, for each socket whose policy
+ * changed, applies the new one and re-arms the keepalive timer as
+ * setsockopt(TCP_KEEPIDLE) does (counted in sockets_rearmed). In
+ * mode=default a value still equal to what the previous policy set counts
+ * as unset, so the new policy replaces it; the application's own values
+ * stay.
+ *
+ * With net.tcpka.dry_run, nothing of the socket changes: the match is
+ * counted in dry_run_matched and traced with dry_run=1.
  */
 
+#include <linux/sched.h>
 #include <net/inet_connection_sock.h>
+#include <net/inet_hashtables.h>
+#include <net/mptcp.h>
 #include <net/tcp.h>
 #include "tcpka_mod.h"
+#include "tcpka_trace.h"
+
+enum tcpka_how {
+	TCPKA_HOW_ESTABLISHED,
+	TCPKA_HOW_REARMED,
+	TCPKA_HOW_FORCE,
+};
 
 /* Would tcpka_apply() change anything? */
 static bool tcpka_differs(const struct sock *sk, const struct tcpka_policy *pol)
@@ -40,36 +61,88 @@ static bool tcpka_differs(const struct sock *sk, const struct tcpka_policy *pol)
 		icsk->icsk_user_timeout != pol->user_timeout);
 }
 
-static void tcpka_apply(struct sock *sk, const struct tcpka_policy *pol)
+/*
+ * May a key of @pol replace the socket's value @cur? In mode=force always;
+ * in mode=default only an unset value (0: the netns sysctl) or, on a
+ * re-arm, one equal to what the previous policy @old set (@old_val).
+ */
+static bool tcpka_may_set(const struct tcpka_policy *pol,
+			  const struct tcpka_policy *old, enum tcpka_key key,
+			  u32 cur, u32 old_val)
 {
-	struct inet_connection_sock *icsk = inet_csk(sk);
-	bool force = pol->mode == TCPKA_MODE_FORCE;
-	struct tcp_sock *tp = tcp_sk(sk);
-
-	if ((pol->has & TCPKA_HAS(TCPKA_KEY_IDLE)) &&
-	    (force || !tp->keepalive_time))
-		WRITE_ONCE(tp->keepalive_time, pol->idle * HZ);
-	if ((pol->has & TCPKA_HAS(TCPKA_KEY_INTVL)) &&
-	    (force || !tp->keepalive_intvl))
-		WRITE_ONCE(tp->keepalive_intvl, pol->intvl * HZ);
-	if ((pol->has & TCPKA_HAS(TCPKA_KEY_CNT)) &&
-	    (force || !tp->keepalive_probes))
-		WRITE_ONCE(tp->keepalive_probes, pol->cnt);
-	if ((pol->has & TCPKA_HAS(TCPKA_KEY_USER_TIMEOUT)) &&
-	    (force || !icsk->icsk_user_timeout))
-		WRITE_ONCE(icsk->icsk_user_timeout, pol->user_timeout);
-
-	/*
-	 * As tcp_set_keepalive(): the kernel arms the timer at connect time
-	 * or, for a passive socket, only when SO_KEEPALIVE came from the
-	 * listener; arm it here in every case, at the (new) idle time.
-	 */
-	sock_set_flag(sk, SOCK_KEEPOPEN);
-	inet_csk_reset_keepalive_timer(sk, keepalive_time_when(tp));
+	if (!(pol->has & TCPKA_HAS(key)))
+		return false;
+	if (pol->mode == TCPKA_MODE_FORCE || !cur)
+		return true;
+	return old && (old->has & TCPKA_HAS(key)) && cur == old_val;
 }
 
-/* The policy in force for @sk, if enforcement is on in its namespace. */
-static bool tcpka_policy_of(const struct sock *sk, struct tcpka_policy *pol)
+/*
+ * Write @pol's values into @sk, as setsockopt() would. @old: the policy
+ * that was in force before (a re-arm), or NULL. @rearm: the socket may be
+ * idle for a while already, so the keepalive timer is re-armed as
+ * tcp_sock_set_keepidle_locked() does, from the time already idle, and
+ * left alone in the middle of a round (its next run uses the new values).
+ */
+static void tcpka_apply(struct sock *sk, const struct tcpka_policy *pol,
+			const struct tcpka_policy *old, bool rearm)
+{
+	struct inet_connection_sock *icsk = inet_csk(sk);
+	struct tcp_sock *tp = tcp_sk(sk);
+	u32 elapsed;
+
+	if (tcpka_may_set(pol, old, TCPKA_KEY_IDLE, tp->keepalive_time,
+			  old ? old->idle * HZ : 0))
+		WRITE_ONCE(tp->keepalive_time, pol->idle * HZ);
+	if (tcpka_may_set(pol, old, TCPKA_KEY_INTVL, tp->keepalive_intvl,
+			  old ? old->intvl * HZ : 0))
+		WRITE_ONCE(tp->keepalive_intvl, pol->intvl * HZ);
+	if (tcpka_may_set(pol, old, TCPKA_KEY_CNT, tp->keepalive_probes,
+			  old ? old->cnt : 0))
+		WRITE_ONCE(tp->keepalive_probes, pol->cnt);
+	if (tcpka_may_set(pol, old, TCPKA_KEY_USER_TIMEOUT,
+			  icsk->icsk_user_timeout, old ? old->user_timeout : 0))
+		WRITE_ONCE(icsk->icsk_user_timeout, pol->user_timeout);
+
+	sock_set_flag(sk, SOCK_KEEPOPEN);
+	if (!rearm) {
+		/*
+		 * As tcp_set_keepalive(): the kernel arms the timer at connect
+		 * time or, for a passive socket, only when SO_KEEPALIVE came
+		 * from the listener; arm it here in every case, at the (new)
+		 * idle time.
+		 */
+		inet_csk_reset_keepalive_timer(sk, keepalive_time_when(tp));
+		return;
+	}
+	if (icsk->icsk_probes_out)
+		return;
+	elapsed = keepalive_time_elapsed(tp);
+	elapsed = keepalive_time_when(tp) > elapsed ?
+		  keepalive_time_when(tp) - elapsed : 0;
+	inet_csk_reset_keepalive_timer(sk, elapsed);
+}
+
+static void tcpka_trace_applied(struct sock *sk, u64 policy_cgid,
+				enum tcpka_how how, bool dry_run, bool force)
+{
+	const struct tcp_sock *tp = tcp_sk(sk);
+
+	trace_tcpka_policy_applied(sk, tcpka_sock_cookie(sk),
+				   cgroup_id(tcpka_sock_cgroup(sk)),
+				   policy_cgid, how, dry_run,
+				   keepalive_time_when(tp) / HZ,
+				   keepalive_intvl_when(tp) / HZ,
+				   keepalive_probes(tp),
+				   inet_csk(sk)->icsk_user_timeout, force);
+}
+
+/*
+ * The policy in force for @sk, if enforcement is on in its namespace, and
+ * the cgroup it comes from; *@dry_run tells whether only to count it.
+ */
+static bool tcpka_policy_of(const struct sock *sk, struct tcpka_policy *pol,
+			    u64 *from, bool *dry_run)
 {
 	const struct tcpka_entry *e = NULL;
 	struct tcpka_net *tn;
@@ -78,8 +151,11 @@ static bool tcpka_policy_of(const struct sock *sk, struct tcpka_policy *pol)
 	tn = tcpka_pernet(sock_net(sk));
 	if (tn && READ_ONCE(tn->enabled)) {
 		e = tcpka_policy_lookup(tcpka_sock_cgroup(sk));
-		if (e)
+		if (e) {
 			*pol = e->pol;
+			*from = e->cgid;
+			*dry_run = READ_ONCE(tn->dry_run);
+		}
 	}
 	rcu_read_unlock();
 	return e;
@@ -95,11 +171,17 @@ static bool tcpka_policy_of(const struct sock *sk, struct tcpka_policy *pol)
 void tcpka_enforce(struct sock *sk)
 {
 	struct tcpka_policy pol;
+	bool dry_run;
+	u64 from;
 
-	if (!tcpka_policy_of(sk, &pol))
+	if (!tcpka_policy_of(sk, &pol, &from, &dry_run))
 		return;
-	tcpka_apply(sk, &pol);
-	tcpka_count(sk, TCPKA_MIB_ENFORCED, 1);
+	if (!dry_run)
+		tcpka_apply(sk, &pol, NULL, false);
+	tcpka_count(sk, dry_run ? TCPKA_MIB_DRY_RUN : TCPKA_MIB_ENFORCED, 1);
+	if (trace_tcpka_policy_applied_enabled())
+		tcpka_trace_applied(sk, from, TCPKA_HOW_ESTABLISHED, dry_run,
+				    pol.mode == TCPKA_MODE_FORCE);
 }
 
 /**
@@ -114,18 +196,157 @@ void tcpka_enforce(struct sock *sk)
 void tcpka_reenforce(struct sock *sk)
 {
 	struct tcpka_policy pol;
+	bool dry_run;
+	u64 from;
 
 	if (!((1 << READ_ONCE(sk->sk_state)) & (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT)))
 		return;
-	if (!tcpka_policy_of(sk, &pol) || pol.mode != TCPKA_MODE_FORCE)
+	if (!tcpka_policy_of(sk, &pol, &from, &dry_run) ||
+	    pol.mode != TCPKA_MODE_FORCE || dry_run)
 		return;
 
 	spin_lock_bh(&sk->sk_lock.slock);
 	if (!sock_owned_by_user_nocheck(sk) &&
 	    ((1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT)) &&
 	    tcpka_differs(sk, &pol)) {
-		tcpka_apply(sk, &pol);
+		tcpka_apply(sk, &pol, NULL, false);
 		tcpka_count(sk, TCPKA_MIB_REENFORCED, 1);
+		if (trace_tcpka_policy_applied_enabled())
+			tcpka_trace_applied(sk, from, TCPKA_HOW_FORCE, false,
+					    true);
 	}
 	spin_unlock_bh(&sk->sk_lock.slock);
+}
+
+/*
+ * Re-arm one established socket after a policy write. Process context,
+ * socket referenced, not locked.
+ */
+static void tcpka_rearm_one(struct sock *sk, const struct tcpka_table *old,
+			    const struct tcpka_table *new)
+{
+	const struct tcpka_entry *oe, *ne;
+	struct tcpka_policy pol, opol;
+	bool have_old = false, dry_run = false, changed = false;
+	struct tcpka_net *tn;
+	u64 from = 0;
+
+	lock_sock(sk);
+	if (!((1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT)))
+		goto out;
+	rcu_read_lock();
+	tn = tcpka_pernet(sock_net(sk));
+	if (tn && READ_ONCE(tn->enabled)) {
+		ne = tcpka_policy_resolve(new, tcpka_sock_cgroup(sk));
+		oe = tcpka_policy_resolve(old, tcpka_sock_cgroup(sk));
+		if (ne && (!oe || oe->cgid != ne->cgid ||
+			   memcmp(&oe->pol, &ne->pol, sizeof(ne->pol)))) {
+			pol = ne->pol;
+			from = ne->cgid;
+			if (oe) {
+				opol = oe->pol;
+				have_old = true;
+			}
+			dry_run = READ_ONCE(tn->dry_run);
+			changed = true;
+		}
+	}
+	rcu_read_unlock();
+	if (!changed)
+		goto out;
+	if (!dry_run) {
+		if (!tcpka_differs(sk, &pol))
+			goto out;
+		tcpka_apply(sk, &pol, have_old ? &opol : NULL, true);
+	}
+	tcpka_count(sk, dry_run ? TCPKA_MIB_DRY_RUN : TCPKA_MIB_REARMED, 1);
+	if (trace_tcpka_policy_applied_enabled())
+		tcpka_trace_applied(sk, from, TCPKA_HOW_REARMED, dry_run,
+				    pol.mode == TCPKA_MODE_FORCE);
+out:
+	release_sock(sk);
+}
+
+#define TCPKA_REARM_BATCH	32
+
+/* Every established TCP socket of one established hash table. */
+static void tcpka_rearm_hash(struct inet_hashinfo *h,
+			     const struct tcpka_table *old,
+			     const struct tcpka_table *new)
+{
+	struct sock *batch[TCPKA_REARM_BATCH];
+	unsigned int bucket, skip, idx, n, i;
+	struct hlist_nulls_node *node;
+	struct sock *sk;
+	bool more;
+
+	for (bucket = 0; bucket <= h->ehash_mask; bucket++) {
+		struct inet_ehash_bucket *head = &h->ehash[bucket];
+		spinlock_t *lock = inet_ehash_lockp(h, bucket);
+
+		if (hlist_nulls_empty(&head->chain))
+			continue;
+		skip = 0;
+		do {
+			n = 0;
+			idx = 0;
+			more = false;
+			spin_lock_bh(lock);
+			sk_nulls_for_each(sk, node, &head->chain) {
+				/* Full sockets only: not TIME_WAIT, NEW_SYN_RECV. */
+				if (!((1 << sk->sk_state) &
+				      (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT)))
+					continue;
+				if (idx++ < skip)
+					continue;
+				if (n == TCPKA_REARM_BATCH) {
+					more = true;
+					break;
+				}
+				if (sk->sk_protocol != IPPROTO_TCP ||
+				    sk_is_mptcp(sk) ||
+				    !refcount_inc_not_zero(&sk->sk_refcnt))
+					continue;
+				batch[n++] = sk;
+			}
+			spin_unlock_bh(lock);
+			for (i = 0; i < n; i++) {
+				tcpka_rearm_one(batch[i], old, new);
+				sock_put(batch[i]);
+			}
+			skip += TCPKA_REARM_BATCH;
+			cond_resched();
+		} while (more);
+	}
+}
+
+/**
+ * tcpka_rearm_all - bring established sockets to a new policy table
+ * @old: the table before the write (NULL: none)
+ * @new: the table now published (NULL: none)
+ *
+ * Sockets whose policy did not change are left alone; a deleted policy is
+ * not undone (the kernel cannot tell the application's values from ours).
+ * Context: process; the caller holds the policy mutex, so both tables stay
+ * alive. Takes each socket's lock; sleeps.
+ */
+void tcpka_rearm_all(const struct tcpka_table *old,
+		     const struct tcpka_table *new)
+{
+	struct inet_hashinfo *global, *h;
+	struct net *net;
+
+	if (!new || !new->nr)
+		return;
+	/* 6.12 no longer exports tcp_hashinfo: init_net points at it. */
+	global = init_net.ipv4.tcp_death_row.hashinfo;
+	tcpka_rearm_hash(global, old, new);
+	/* Namespaces with their own table (net.ipv4.tcp_child_ehash_entries). */
+	down_read(&net_rwsem);
+	for_each_net(net) {
+		h = net->ipv4.tcp_death_row.hashinfo;
+		if (h && h != global)
+			tcpka_rearm_hash(h, old, new);
+	}
+	up_read(&net_rwsem);
 }

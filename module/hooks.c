@@ -6,7 +6,9 @@
  *
  *   sock:inet_sock_set_state   ESTABLISHED: apply the policy;
  *                              leaving ESTABLISHED/CLOSE_WAIT: a round ends
- *                              (timeout if inside the keepalive timer)
+ *                              (timeout if inside the keepalive timer,
+ *                              user_timeout if the retransmission timer
+ *                              gave up on TCP_USER_TIMEOUT)
  *   tcp:tcp_receive_reset      rst
  *   tcp:tcp_destroy_sock       drop the socket's round record
  *   cgroup:cgroup_mkdir        a policy's cgroup was created again: rebind
@@ -46,6 +48,22 @@ static bool tcpka_is_tcp(const struct sock *sk)
 
 #define TCPF_LIVE	(TCPF_ESTABLISHED | TCPF_CLOSE_WAIT)
 
+/*
+ * Closed by the retransmission (or zero-window probe) timer on
+ * TCP_USER_TIMEOUT: tcp_write_err() sets sk_err to the soft error or
+ * ETIMEDOUT just before tcp_done(). Keepalive's own closes are told apart
+ * by the caller (tcpka_ka_sk); an RST sets ECONNRESET or EPIPE, a local
+ * abort ECONNABORTED.
+ */
+static bool tcpka_closed_by_uto(const struct sock *sk, int newstate)
+{
+	int err = READ_ONCE(sk->sk_err);
+
+	return newstate == TCP_CLOSE && err &&
+	       READ_ONCE(inet_csk(sk)->icsk_user_timeout) &&
+	       err == (READ_ONCE(sk->sk_err_soft) ?: ETIMEDOUT);
+}
+
 static void tcpka_tp_set_state(void *data, const struct sock *sk,
 			       const int oldstate, const int newstate)
 {
@@ -56,9 +74,14 @@ static void tcpka_tp_set_state(void *data, const struct sock *sk,
 		tcpka_enforce((struct sock *)sk);
 		return;
 	}
-	if (((1 << oldstate) & TCPF_LIVE) && !((1 << newstate) & TCPF_LIVE))
-		tcpka_track_event(sk, __this_cpu_read(tcpka_ka_sk) == sk ?
-				  TCPKA_EV_TIMER_CLOSE : TCPKA_EV_CLOSE);
+	if (!((1 << oldstate) & TCPF_LIVE) || ((1 << newstate) & TCPF_LIVE))
+		return;
+	if (__this_cpu_read(tcpka_ka_sk) == sk)
+		tcpka_track_event(sk, TCPKA_EV_TIMER_CLOSE);
+	else if (tcpka_closed_by_uto(sk, newstate))
+		tcpka_track_event(sk, TCPKA_EV_UTO_CLOSE);
+	else
+		tcpka_track_event(sk, TCPKA_EV_CLOSE);
 }
 
 static void tcpka_tp_receive_reset(void *data, const struct sock *sk)

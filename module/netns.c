@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Per network namespace state: net.tcpka.enabled, the /proc/net/tcpka
- * directory and the counters.
+ * Per network namespace state: the net.tcpka sysctls (enabled, dry_run,
+ * log_verdicts), the /proc/net/tcpka directory and the counters.
  *
  * Hooks reach a namespace's state through tcpka_pernet() inside an RCU
  * read-side section (tracepoint and kprobe handlers run with preemption
@@ -40,32 +40,44 @@ struct tcpka_net *tcpka_pernet(const struct net *net)
  * Writable only with CAP_NET_ADMIN in the initial user namespace: root in a
  * container cannot switch off what the host set.
  */
-static int tcpka_sysctl_enabled(TCPKA_CTL_CONST struct ctl_table *table,
-				int write, void *buffer, size_t *lenp,
-				loff_t *ppos)
+static int tcpka_sysctl_bool(TCPKA_CTL_CONST struct ctl_table *table,
+			     int write, void *buffer, size_t *lenp,
+			     loff_t *ppos)
 {
 	int ret;
 
 	if (write && !capable(CAP_NET_ADMIN)) {
-		pr_warn_ratelimited("tcpka: net.tcpka.enabled: write needs CAP_NET_ADMIN in the initial user namespace\n");
+		pr_warn_ratelimited("tcpka: net.tcpka.%s: write needs CAP_NET_ADMIN in the initial user namespace\n",
+				    table->procname);
 		return -EPERM;
 	}
 	ret = proc_dointvec_minmax(table, write, buffer, lenp, ppos);
 	if (write && ret == -EINVAL)
-		pr_warn_ratelimited("tcpka: net.tcpka.enabled: invalid value '%.*s' (0 or 1)\n",
+		pr_warn_ratelimited("tcpka: net.tcpka.%s: invalid value '%.*s' (0 or 1)\n",
+				    table->procname,
 				    (int)min_t(size_t, *lenp, 32), (char *)buffer);
 	return ret;
 }
 
+/*
+ *   enabled       0: apply no policy to new sockets; counting goes on
+ *   dry_run       1: count what would be applied (dry_run_matched), change
+ *                 no socket
+ *   log_verdicts  1: one rate-limited log line per rst/timeout/user_timeout
+ */
+#define TCPKA_SYSCTL_BOOL(name) {			\
+	.procname	= name,				\
+	.maxlen		= sizeof(int),			\
+	.mode		= 0644,				\
+	.proc_handler	= tcpka_sysctl_bool,		\
+	.extra1		= SYSCTL_ZERO,			\
+	.extra2		= SYSCTL_ONE,			\
+}
+
 static struct ctl_table tcpka_sysctl_template[] = {
-	{
-		.procname	= "enabled",
-		.maxlen		= sizeof(int),
-		.mode		= 0644,
-		.proc_handler	= tcpka_sysctl_enabled,
-		.extra1		= SYSCTL_ZERO,
-		.extra2		= SYSCTL_ONE,
-	},
+	TCPKA_SYSCTL_BOOL("enabled"),
+	TCPKA_SYSCTL_BOOL("dry_run"),
+	TCPKA_SYSCTL_BOOL("log_verdicts"),
 	{ }
 };
 
@@ -78,6 +90,8 @@ static int tcpka_sysctl_init(struct net *net, struct tcpka_net *tn)
 	if (!table)
 		return -ENOMEM;
 	table[0].data = &tn->enabled;
+	table[1].data = &tn->dry_run;
+	table[2].data = &tn->log_verdicts;
 #ifdef TCPKA_HAVE_NET_SYSCTL_SZ
 	tn->sysctl = register_net_sysctl_sz(net, "net/tcpka", table,
 					    ARRAY_SIZE(tcpka_sysctl_template) - 1);
@@ -119,6 +133,9 @@ static int __net_init tcpka_net_init(struct net *net)
 	if (err)
 		goto err_proc;
 	err = tcpka_stats_proc_create(tn->proc);
+	if (err)
+		goto err_proc;
+	err = tcpka_track_proc_create(tn->proc);
 	if (err)
 		goto err_proc;
 

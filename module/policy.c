@@ -107,19 +107,42 @@ const struct tcpka_entry *tcpka_policy_lookup(struct cgroup *cgrp)
 				   tcpka_cgroup_id_of, tcpka_cgroup_parent_of);
 }
 
+/**
+ * tcpka_policy_resolve - the policy a given table has for a cgroup
+ * @t: a table the caller keeps alive (or NULL)
+ * @cgrp: the cgroup
+ *
+ * Context: rcu_read_lock() held (for the cgroup's ancestors).
+ */
+const struct tcpka_entry *tcpka_policy_resolve(const struct tcpka_table *t,
+					       struct cgroup *cgrp)
+{
+	return tcpka_table_resolve(t, cgrp, tcpka_cgroup_id_of,
+				   tcpka_cgroup_parent_of);
+}
+
 static void tcpka_table_free_rcu(struct rcu_head *head)
 {
 	tcpka_table_free(container_of(head, struct tcpka_table, rcu));
 }
 
-static void tcpka_table_publish(struct tcpka_table *t)
+/* Free a table that is no longer published, after the readers are gone. */
+static void tcpka_table_retire(struct tcpka_table *old)
 {
-	struct tcpka_table *old;
-
-	old = rcu_replace_pointer(tcpka_table, t,
-				  lockdep_is_held(&tcpka_policy_mutex));
 	if (old)
 		call_rcu(&old->rcu, tcpka_table_free_rcu);
+}
+
+/* Publish @t; return the previous table, still to be retired. */
+static struct tcpka_table *tcpka_table_swap(struct tcpka_table *t)
+{
+	return rcu_replace_pointer(tcpka_table, t,
+				   lockdep_is_held(&tcpka_policy_mutex));
+}
+
+static void tcpka_table_publish(struct tcpka_table *t)
+{
+	tcpka_table_retire(tcpka_table_swap(t));
 }
 
 static void tcpka_bad(unsigned int lineno, const char *what, const char *tok)
@@ -179,7 +202,7 @@ static ssize_t tcpka_policy_write(struct file *file, const char __user *ubuf,
 {
 	unsigned int nr_lines = 1, nr_ops = 0, lineno = 0, i;
 	struct tcpka_op *ops = NULL;
-	struct tcpka_table *t;
+	struct tcpka_table *t, *old;
 	char *buf, *line, *next, *pathbuf = NULL;
 	struct tcpka_cmd cmd;
 	const char *bad;
@@ -244,7 +267,10 @@ static ssize_t tcpka_policy_write(struct file *file, const char __user *ubuf,
 		mutex_unlock(&tcpka_policy_mutex);
 		goto out;
 	}
-	tcpka_table_publish(t);
+	old = tcpka_table_swap(t);
+	/* Sockets already established follow (both tables stay alive). */
+	tcpka_rearm_all(old, t);
+	tcpka_table_retire(old);
 	mutex_unlock(&tcpka_policy_mutex);
 	ret = count;
 out:

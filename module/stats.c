@@ -105,6 +105,35 @@ void tcpka_count(const struct sock *sk, enum tcpka_mib f, unsigned int n)
 	rcu_read_unlock();
 }
 
+/**
+ * tcpka_observe - add a value to a histogram of a socket's cgroup
+ * @sk: the socket
+ * @h: which histogram
+ * @ms: the value, in milliseconds
+ *
+ * Context: any; sleeps never. Lost (and counted in cgroup_rows_overflow)
+ * when the cgroup has no row and no room for one.
+ */
+void tcpka_observe(const struct sock *sk, enum tcpka_hist h, u32 ms)
+{
+	struct tcpka_net *tn;
+	struct tcpka_row *row;
+
+	rcu_read_lock();
+	tn = tcpka_pernet(sock_net(sk));
+	if (tn) {
+		row = tcpka_row_get(tn, tcpka_sock_cgroup(sk));
+		if (row) {
+			atomic64_inc(&row->hist[h].bucket[tcpka_hist_bucket(ms)]);
+			atomic64_add(ms, &row->hist[h].sum_ms);
+			atomic64_inc(&row->hist[h].count);
+		} else {
+			this_cpu_inc(tn->mib->v[TCPKA_MIB_ROWS_OVERFLOW]);
+		}
+	}
+	rcu_read_unlock();
+}
+
 int tcpka_stats_net_init(struct tcpka_net *tn)
 {
 	spin_lock_init(&tn->rows_lock);
@@ -156,12 +185,6 @@ static int tcpka_stats_show(struct seq_file *m, void *v)
 	return 0;
 }
 
-struct tcpka_rowbuf {
-	char path[PATH_MAX];
-	char esc[PATH_MAX];
-	char line[PATH_MAX + 512];
-};
-
 /* A cgroup path with blanks, newlines and backslashes octal-escaped. */
 static const char *tcpka_escape(struct tcpka_rowbuf *b, const char *path)
 {
@@ -170,6 +193,20 @@ static const char *tcpka_escape(struct tcpka_rowbuf *b, const char *path)
 
 	b->esc[min_t(int, n, sizeof(b->esc) - 1)] = '\0';
 	return b->esc;
+}
+
+/**
+ * tcpka_cgroup_path - a cgroup's path as the tcpka files print it
+ * @b: buffers (the result points into @b)
+ * @cgrp: the cgroup
+ *
+ * Context: any; sleeps never.
+ */
+const char *tcpka_cgroup_path(struct tcpka_rowbuf *b, struct cgroup *cgrp)
+{
+	if (cgroup_path(cgrp, b->path, sizeof(b->path)) < 0)
+		strscpy(b->path, "?", sizeof(b->path));
+	return tcpka_escape(b, b->path);
 }
 
 static void tcpka_row_show(struct seq_file *m, struct tcpka_rowbuf *b,
@@ -221,8 +258,58 @@ static int tcpka_cgroups_show(struct seq_file *m, void *v)
 	return 0;
 }
 
+static void tcpka_hist_read(const struct tcpka_row *row, enum tcpka_hist h,
+			    struct tcpka_hist_vals *v)
+{
+	int i;
+
+	v->count = atomic64_read(&row->hist[h].count);
+	v->sum_ms = atomic64_read(&row->hist[h].sum_ms);
+	for (i = 0; i < TCPKA_HIST_BUCKETS; i++)
+		v->bucket[i] = atomic64_read(&row->hist[h].bucket[i]);
+}
+
+/* Two rows per cgroup with at least one verdict in this namespace. */
+static int tcpka_histograms_show(struct seq_file *m, void *v)
+{
+	struct tcpka_net *tn = tcpka_pernet(seq_file_single_net(m));
+	struct tcpka_hist_vals vals[TCPKA_HIST_NR];
+	struct tcpka_rowbuf *b;
+	struct tcpka_row *row;
+	const char *path;
+	int bkt, h;
+
+	if (!tn)
+		return -ENODEV;
+	b = kmalloc(sizeof(*b), GFP_KERNEL);
+	if (!b)
+		return -ENOMEM;
+	tcpka_format_hist_header(b->line, sizeof(b->line));
+	seq_puts(m, b->line);
+	rcu_read_lock();
+	hash_for_each_rcu(tn->rows, bkt, row, node) {
+		for (h = 0; h < TCPKA_HIST_NR; h++)
+			tcpka_hist_read(row, h, &vals[h]);
+		if (!vals[TCPKA_HIST_DETECT].count &&
+		    !vals[TCPKA_HIST_IDLE_RST].count)
+			continue;
+		path = tcpka_cgroup_path(b, row->cgrp);
+		for (h = 0; h < TCPKA_HIST_NR; h++) {
+			tcpka_format_hist_row(b->line, sizeof(b->line), path, h,
+					      &vals[h]);
+			seq_puts(m, b->line);
+		}
+	}
+	rcu_read_unlock();
+	kfree(b);
+	return 0;
+}
+
 int tcpka_stats_proc_create(struct proc_dir_entry *dir)
 {
+	if (!proc_create_net_single("histograms", 0444, dir,
+				    tcpka_histograms_show, NULL))
+		return -ENOMEM;
 	if (!proc_create_net_single("stats", 0444, dir, tcpka_stats_show, NULL))
 		return -ENOMEM;
 	if (!proc_create_net_single("cgroups", 0444, dir, tcpka_cgroups_show,

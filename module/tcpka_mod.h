@@ -13,6 +13,7 @@
 #include <linux/types.h>
 #include <linux/version.h>
 #include <net/net_namespace.h>
+#include <linux/sock_diag.h>
 #include <net/sock.h>
 #include "tcpka.h"
 
@@ -30,12 +31,27 @@ struct tcpka_row {
 	u64 cgid;
 	struct cgroup *cgrp;		/* reference held */
 	struct tcpka_mibs __percpu *mib;
+	/* Verdicts are rare: plain atomics, not per-CPU. */
+	struct {
+		atomic64_t count;
+		atomic64_t sum_ms;
+		atomic64_t bucket[TCPKA_HIST_BUCKETS];
+	} hist[TCPKA_HIST_NR];
+};
+
+/* Room to print one cgroup's path, escaped, and a line around it. */
+struct tcpka_rowbuf {
+	char path[PATH_MAX];
+	char esc[PATH_MAX];
+	char line[PATH_MAX + 512];
 };
 
 /* Per network namespace state (net_generic()). */
 struct tcpka_net {
 	bool alive;			/* false once the netns is exiting */
 	int enabled;			/* net.tcpka.enabled */
+	int dry_run;			/* net.tcpka.dry_run */
+	int log_verdicts;		/* net.tcpka.log_verdicts */
 	struct tcpka_mibs __percpu *mib;
 	struct ctl_table *sysctl_table;
 	struct ctl_table_header *sysctl;
@@ -54,6 +70,8 @@ void tcpka_netns_exit(void);
 int tcpka_policy_init(void);
 void tcpka_policy_exit(void);
 const struct tcpka_entry *tcpka_policy_lookup(struct cgroup *cgrp);
+const struct tcpka_entry *tcpka_policy_resolve(const struct tcpka_table *t,
+					       struct cgroup *cgrp);
 struct tcpka_table *tcpka_policy_table(void);
 void tcpka_policy_cgroup_mkdir(void *data, struct cgroup *cgrp,
 			       const char *path);
@@ -62,9 +80,13 @@ int tcpka_policy_proc_create(struct proc_dir_entry *dir);
 /* enforce.c */
 void tcpka_enforce(struct sock *sk);
 void tcpka_reenforce(struct sock *sk);
+void tcpka_rearm_all(const struct tcpka_table *old,
+		     const struct tcpka_table *new);
 
 /* stats.c */
 void tcpka_count(const struct sock *sk, enum tcpka_mib f, unsigned int n);
+void tcpka_observe(const struct sock *sk, enum tcpka_hist h, u32 ms);
+const char *tcpka_cgroup_path(struct tcpka_rowbuf *b, struct cgroup *cgrp);
 int tcpka_stats_net_init(struct tcpka_net *tn);
 void tcpka_stats_net_exit(struct tcpka_net *tn);
 int tcpka_stats_proc_create(struct proc_dir_entry *dir);
@@ -73,6 +95,7 @@ int tcpka_stats_proc_create(struct proc_dir_entry *dir);
 int tcpka_track_init(void);
 void tcpka_track_exit(void);
 void tcpka_track_event(const struct sock *sk, enum tcpka_event ev);
+int tcpka_track_proc_create(struct proc_dir_entry *dir);
 
 /* hooks.c */
 int tcpka_hooks_init(void);
@@ -83,6 +106,15 @@ static inline struct cgroup *tcpka_sock_cgroup(const struct sock *sk)
 	struct cgroup *cgrp = sock_cgroup_ptr((struct sock_cgroup_data *)&sk->sk_cgrp_data);
 
 	return cgrp ?: &cgrp_dfl_root.cgrp;
+}
+
+/* The socket's cookie, as "ss -e" (sk:, in hex) and BPF show it. */
+static inline u64 tcpka_sock_cookie(struct sock *sk)
+{
+	u32 c[2];
+
+	sock_diag_save_cookie(sk, c);
+	return c[0] | (u64)c[1] << 32;
 }
 
 #endif /* _TCPKA_MOD_H */

@@ -9,13 +9,26 @@
  *
  * Exactly one event ends a round: whoever removes the record counts the
  * outcome, so a timer on one CPU and an RST on another cannot both count.
+ * A verdict (rst, timeout, user_timeout) also feeds the cgroup's
+ * histograms, the tcpka:tcpka_round_end tracepoint and, with
+ * net.tcpka.log_verdicts, one rate-limited log line.
+ *
+ * /proc/net/tcpka/probing lists the tracked sockets of the reader's
+ * namespace that have unanswered probes: the half-open suspects. It walks
+ * the table under RCU and takes a reference on each socket before reading
+ * it (TCP sockets are SLAB_TYPESAFE_BY_RCU: the record may outlive the
+ * socket by a grace period, and the memory may be a new socket by then).
  */
 
 #include <linux/module.h>
+#include <linux/proc_fs.h>
 #include <linux/rhashtable.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <net/inet_connection_sock.h>
+#include <net/tcp.h>
 #include "tcpka_mod.h"
+#include "tcpka_trace.h"
 
 static unsigned int max_tracked = 65536;
 module_param(max_tracked, uint, 0644);
@@ -99,8 +112,86 @@ static const enum tcpka_mib tcpka_outcome_mib[] = {
 	[TCPKA_OUT_ACK]		= TCPKA_MIB_ACK,
 	[TCPKA_OUT_RST]		= TCPKA_MIB_RST,
 	[TCPKA_OUT_TIMEOUT]	= TCPKA_MIB_TIMEOUT,
+	[TCPKA_OUT_USER_TIMEOUT] = TCPKA_MIB_USER_TIMEOUT,
 	[TCPKA_OUT_ABANDONED]	= TCPKA_MIB_ABANDONED,
 };
+
+/* "[" v6 address "]:" port, NUL */
+#define TCPKA_ADDR_LEN	(sizeof("[ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255]:65535"))
+
+/* "a.b.c.d:port" or "[v6]:port" of one end of @sk. */
+static void tcpka_fmt_addr(char *buf, size_t len, const struct sock *sk,
+			   bool remote)
+{
+	u16 port = ntohs(remote ? sk->sk_dport : inet_sk(sk)->inet_sport);
+
+#if IS_ENABLED(CONFIG_IPV6)
+	if (sk->sk_family == AF_INET6) {
+		snprintf(buf, len, "[%pI6c]:%u",
+			 remote ? &sk->sk_v6_daddr : &sk->sk_v6_rcv_saddr, port);
+		return;
+	}
+#endif
+	snprintf(buf, len, "%pI4:%u",
+		 remote ? &sk->sk_daddr : &sk->sk_rcv_saddr, port);
+}
+
+static void tcpka_log_verdict(const struct sock *sk, enum tcpka_outcome out,
+			      unsigned int probes, u32 idle_ms, u32 detect_ms)
+{
+	char local[TCPKA_ADDR_LEN], remote[TCPKA_ADDR_LEN];
+	char path[128];
+
+	tcpka_fmt_addr(local, sizeof(local), sk, false);
+	tcpka_fmt_addr(remote, sizeof(remote), sk, true);
+	if (cgroup_path(tcpka_sock_cgroup(sk), path, sizeof(path)) < 0)
+		strscpy(path, "?", sizeof(path));
+	pr_info_ratelimited("tcpka: %s %s -> %s cgroup %s probes %u/%u idle %u.%03us detect %u.%03us\n",
+			    tcpka_outcome_names[out], local, remote, path,
+			    probes, keepalive_probes(tcp_sk(sk)),
+			    idle_ms / 1000, idle_ms % 1000,
+			    detect_ms / 1000, detect_ms % 1000);
+}
+
+/*
+ * A round ended (or TCP_USER_TIMEOUT closed the socket): count it and, for
+ * a verdict, feed the histograms, the tracepoint and the log. @probes is
+ * icsk_probes_out as the event saw it.
+ */
+static void tcpka_round_end(const struct sock *sk, enum tcpka_outcome out,
+			    unsigned int probes)
+{
+	const struct tcp_sock *tp = tcp_sk(sk);
+	bool verdict = out == TCPKA_OUT_RST || out == TCPKA_OUT_TIMEOUT ||
+		       out == TCPKA_OUT_USER_TIMEOUT;
+	u32 idle_ms, detect_ms;
+	struct tcpka_net *tn;
+	bool log;
+
+	tcpka_count(sk, tcpka_outcome_mib[out], 1);
+	/* Idle as keepalive measures it: since the peer was last heard. */
+	idle_ms = jiffies_to_msecs(keepalive_time_elapsed(tp));
+	/* Since the last data the peer sent (or the handshake). */
+	detect_ms = jiffies_to_msecs(tcp_jiffies32 -
+				     READ_ONCE(inet_csk(sk)->icsk_ack.lrcvtime));
+	if (out == TCPKA_OUT_RST)
+		tcpka_observe(sk, TCPKA_HIST_IDLE_RST, idle_ms);
+	if (verdict)
+		tcpka_observe(sk, TCPKA_HIST_DETECT, detect_ms);
+	if (trace_tcpka_round_end_enabled())
+		trace_tcpka_round_end(sk, tcpka_sock_cookie((struct sock *)sk),
+				      cgroup_id(tcpka_sock_cgroup(sk)), out,
+				      probes, keepalive_probes(tp), idle_ms,
+				      detect_ms);
+	if (!verdict)
+		return;
+	rcu_read_lock();
+	tn = tcpka_pernet(sock_net(sk));
+	log = tn && READ_ONCE(tn->log_verdicts);
+	rcu_read_unlock();
+	if (log)
+		tcpka_log_verdict(sk, out, probes, idle_ms, detect_ms);
+}
 
 /**
  * tcpka_track_event - feed one event of a socket to its probe round
@@ -121,7 +212,7 @@ void tcpka_track_event(const struct sock *sk, enum tcpka_event ev)
 	if (in_round && (!v.in_round || v.start) && !tcpka_round_del(sk))
 		return;
 	if (v.outcome != TCPKA_OUT_NONE)
-		tcpka_count(sk, tcpka_outcome_mib[v.outcome], 1);
+		tcpka_round_end(sk, v.outcome, probes);
 	if (v.start) {
 		err = tcpka_round_add(sk);
 		if (!err)
@@ -129,6 +220,77 @@ void tcpka_track_event(const struct sock *sk, enum tcpka_event ev)
 		else if (err != -EEXIST)
 			tcpka_count(sk, TCPKA_MIB_TRACK_OVERFLOW, 1);
 	}
+}
+
+/* One row of /proc/net/tcpka/probing; @sk is referenced. */
+static void tcpka_probing_row(struct seq_file *m, struct tcpka_rowbuf *b,
+			      const struct sock *sk)
+{
+	const struct inet_connection_sock *icsk = inet_csk(sk);
+	const struct tcp_sock *tp = tcp_sk(sk);
+	char local[TCPKA_ADDR_LEN], remote[TCPKA_ADDR_LEN];
+	unsigned int probes = READ_ONCE(icsk->icsk_probes_out);
+	const struct timer_list *t;
+	long left = 0;
+
+	if (!probes ||
+	    !((1 << READ_ONCE(sk->sk_state)) & (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT)))
+		return;
+#ifdef TCPKA_HAVE_ICSK_KEEPALIVE_TIMER
+	t = &icsk->icsk_keepalive_timer;
+#else
+	t = &sk->sk_timer;
+#endif
+	if (timer_pending(t))
+		left = max_t(long, (long)(READ_ONCE(t->expires) - jiffies), 0);
+	tcpka_fmt_addr(local, sizeof(local), sk, false);
+	tcpka_fmt_addr(remote, sizeof(remote), sk, true);
+	seq_printf(m, "%llu %s %s %s %u/%u %u %u\n",
+		   tcpka_sock_cookie((struct sock *)sk), local, remote,
+		   tcpka_cgroup_path(b, tcpka_sock_cgroup(sk)), probes,
+		   keepalive_probes(tp), keepalive_time_elapsed(tp) / HZ,
+		   DIV_ROUND_UP(jiffies_to_msecs(left), 1000));
+}
+
+static int tcpka_probing_show(struct seq_file *m, void *v)
+{
+	struct net *net = seq_file_single_net(m);
+	struct rhashtable_iter hti;
+	struct tcpka_rowbuf *b;
+	struct tcpka_round *r;
+	struct sock *sk;
+
+	b = kmalloc(sizeof(*b), GFP_KERNEL);
+	if (!b)
+		return -ENOMEM;
+	seq_puts(m, "cookie local remote cgroup probes idle next\n");
+	rhashtable_walk_enter(&tcpka_rounds, &hti);
+	rhashtable_walk_start(&hti);
+	while ((r = rhashtable_walk_next(&hti))) {
+		if (IS_ERR(r)) {
+			if (PTR_ERR(r) == -EAGAIN)
+				continue;	/* resized: rows may repeat */
+			break;
+		}
+		sk = (struct sock *)r->key;
+		if (!refcount_inc_not_zero(&sk->sk_refcnt))
+			continue;
+		if (net_eq(sock_net(sk), net) && tcpka_round_find(sk))
+			tcpka_probing_row(m, b, sk);
+		sock_put(sk);
+		if (seq_has_overflowed(m))
+			break;	/* seq_file retries with a larger buffer */
+	}
+	rhashtable_walk_stop(&hti);
+	rhashtable_walk_exit(&hti);
+	kfree(b);
+	return 0;
+}
+
+int tcpka_track_proc_create(struct proc_dir_entry *dir)
+{
+	return proc_create_net_single("probing", 0400, dir, tcpka_probing_show,
+				      NULL) ? 0 : -ENOMEM;
 }
 
 int tcpka_track_init(void)
