@@ -131,7 +131,8 @@ add_mod() {
 	mods+=("$n")
 }
 if [ -n "$moddir" ] && [ -d "$moddir/kernel" ]; then
-	add_mod veth	# the tests' only modular need on Debian's kernels
+	add_mod veth	# the tests' modular needs on Debian's kernels:
+	add_mod tcp_diag	# veth, and sock_diag for ss -e (socket cookies)
 elif [ "$debug" != 1 ]; then
 	die "no kernel modules in $moddir"
 fi

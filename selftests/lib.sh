@@ -92,6 +92,25 @@ pair() {
 # srv_addr FAMILY I: the server address of pair I (FAMILY 4 or 6).
 srv_addr() { if [ "$1" = 6 ]; then echo "fd00:$N:$2::2"; else echo "10.$N.$2.2"; fi; }
 
+# addr_fmt FAMILY I H: host H (1 client, 2 server) of pair I as the kernel
+# prints it in tcpka's files and log lines: 10.N.I.H or [fd00:N:I::H]
+# (%pI6c: fd00:N:0::H is fd00:N::H).
+addr_fmt() {
+	if [ "$1" != 6 ]; then
+		echo "10.$N.$2.$3"
+	elif [ "$2" = 0 ]; then
+		echo "[fd00:$N::$3]"
+	else
+		echo "[fd00:$N:$2::$3]"
+	fi
+}
+
+# expect_log A B / expect_nolog A B: the kernel log has (has no) a line
+# with the fixed strings A and then B.
+_log_has() { dmesg | grep -F -- "$1" | grep -qF -- "$2"; }
+expect_log() { _log_has "$1" "$2" || fail "no log line '$1...$2'"; }
+expect_nolog() { _log_has "$1" "$2" && fail "unexpected log line '$1...$2'"; return 0; }
+
 # link_down SUFFIX: the server end of a pair goes down; the client's probes
 # are sent and lost.
 link_down() {
@@ -232,7 +251,8 @@ kill_peers() {
 # and the time taken to $D/TAG.t.
 snap() {
 	"$PEER" cat "/run/netns/$1" $PROC/stats "$D/$2.stats" \
-		$PROC/cgroups "$D/$2.cgroups" /proc/net/netstat "$D/$2.netstat"
+		$PROC/cgroups "$D/$2.cgroups" /proc/net/netstat "$D/$2.netstat" \
+		$PROC/histograms "$D/$2.histograms"
 	uptime_now >"$D/$2.t"
 }
 
@@ -270,6 +290,15 @@ row() {
 	echo "${v:-NA}"
 }
 
+# hist TAG CGROUP HISTOGRAM COLUMN: a column of a row of
+# /proc/net/tcpka/histograms in snapshot TAG.
+hist() {
+	local v
+	v=$(awk -v p="$2" -v h="$3" -v col="$4" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+		$1 == p && $2 == h { print $(c[col]) }' "$D/$1.histograms" 2>/dev/null)
+	echo "${v:-NA}"
+}
+
 # expect_stats TAG key=value...: several stats counters at once.
 expect_stats() {
 	local tag=$1 kv
@@ -287,9 +316,10 @@ expect_rows_sum() {
 		return
 	fi
 	expect_eq "$tag cgroups header" "$(head -1 "$D/$tag.cgroups")" \
-		"cgroup sockets_enforced probes_sent outcome_ack outcome_rst outcome_timeout rounds_abandoned policy"
+		"cgroup sockets_enforced probes_sent outcome_ack outcome_rst outcome_timeout outcome_user_timeout rounds_abandoned sockets_rearmed dry_run_matched policy"
 	for col in sockets_enforced probes_sent outcome_ack outcome_rst \
-		outcome_timeout rounds_abandoned; do
+		outcome_timeout outcome_user_timeout rounds_abandoned \
+		sockets_rearmed dry_run_matched; do
 		sum=$(awk -v col="$col" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
 			{ s += $(c[col]) } END { print s + 0 }' "$D/$tag.cgroups")
 		tot=$(st "$tag" "$col")

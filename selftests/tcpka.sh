@@ -15,7 +15,8 @@
 SERIAL_FIRST="module_params"
 PARALLEL="keepalive_on_v4 keepalive_on_v6 ack_v4 ack_v6 rst_v4 rst_v6
 	timeout_v4 timeout_v6 user_timeout_v6 abandoned_v4 mode_v4 mode_v6
-	inherit counters enabled"
+	inherit counters enabled probing uto_data_v4 uto_data_v6 rearm dry_run
+	tracepoints"
 SERIAL_LAST="policy_file policy_perms rmmod_midround unload"
 
 mod_load() {
@@ -150,6 +151,8 @@ t_rst() {
 	pair "" 0
 	a=$(srv_addr "$F" 0)
 	set_policy "set $cgs/cli idle=1 intvl=1 cnt=3"
+	in_ns "c$N" sh -c "echo 1 >/proc/sys/net/tcpka/log_verdicts" ||
+		fail "log_verdicts=1 failed"
 	snap "c$N" c0
 	snap "s$N" s0
 	# The server forgets the connection at once, without FIN or RST.
@@ -168,6 +171,20 @@ t_rst() {
 	expect_probes_match c0 c1
 	expect_eq "c1 row cli outcome_rst" "$(row c1 "$cgs/cli" outcome_rst)" 1
 	expect_stats s1 sockets_enforced=0 probes_sent=0
+	# The RST came about 1 s after the last word from the peer.
+	expect_eq "idle_at_reset count" "$(hist c1 "$cgs/cli" idle_at_reset count)" 1
+	expect_eq "idle_at_reset le_1" "$(hist c1 "$cgs/cli" idle_at_reset le_1)" 0
+	expect_eq "idle_at_reset le_4" "$(hist c1 "$cgs/cli" idle_at_reset le_4)" 1
+	expect_range "idle_at_reset sum_ms" \
+		"$(hist c1 "$cgs/cli" idle_at_reset sum_ms)" 800 4000
+	expect_eq "time_to_detect count" \
+		"$(hist c1 "$cgs/cli" time_to_detect count)" 1
+	expect_eq "time_to_detect le_inf" \
+		"$(hist c1 "$cgs/cli" time_to_detect le_inf)" 1
+	expect_eq "s1 histograms (no verdicts)" "$(wc -l <"$D/s1.histograms")" 1
+	# net.tcpka.log_verdicts=1: one line with the 4-tuple and the cgroup.
+	expect_log "tcpka: rst $(addr_fmt "$F" 0 1):" \
+		" -> $(addr_fmt "$F" 0 2):7001 cgroup $cgs/cli probes 1/3 idle "
 }
 
 # --- 4. peer gone: timeout after cnt probes -----------------------------
@@ -198,6 +215,19 @@ t_timeout() {
 	expect_probes_match c0 c2
 	expect_eq "c2 row cli outcome_timeout" \
 		"$(row c2 "$cgs/cli" outcome_timeout)" 1
+	# From the handshake (the last data from the peer) to the verdict:
+	# about 4 s.
+	expect_eq "time_to_detect count" \
+		"$(hist c2 "$cgs/cli" time_to_detect count)" 1
+	expect_eq "time_to_detect le_2" \
+		"$(hist c2 "$cgs/cli" time_to_detect le_2)" 0
+	expect_eq "time_to_detect le_8" \
+		"$(hist c2 "$cgs/cli" time_to_detect le_8)" 1
+	expect_eq "idle_at_reset count" \
+		"$(hist c2 "$cgs/cli" idle_at_reset count)" 0
+	# net.tcpka.log_verdicts is 0 by default: no line.
+	expect_nolog "tcpka: timeout $(addr_fmt "$F" 0 1):" \
+		" -> $(addr_fmt "$F" 0 2):7001 cgroup $cgs/cli "
 }
 
 # --- 4b. user_timeout ends a round before cnt probes ---------------------
@@ -416,6 +446,232 @@ t_enabled() {
 	expect_opts on established 1 1 1 2 0
 	snap "c$N" c2
 	expect_stats c2 sockets_enforced=1
+}
+
+# --- the half-open suspects: /proc/net/tcpka/probing --------------------
+# probing_row TAG REMOTE COLUMN: a column of the row of a probing snapshot
+# whose remote end is REMOTE.
+probing_row() {
+	local v
+	v=$(awk -v r="$2" -v col="$3" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+		$3 == r { print $(c[col]) }' "$D/$1.probing" 2>/dev/null)
+	echo "${v:-NA}"
+}
+
+t_probing() {
+	local cgs=/tcpka.slice/$T a4 a6 ax r4 r6 t ck
+	cg_make "$cgs/cli" "$cgs/idle" "$cgs/srv"
+	pair "" 0
+	pair "b" 1
+	pair "x" 2
+	a4=$(srv_addr 4 0)
+	a6=$(srv_addr 6 1)
+	ax=$(srv_addr 4 2)
+	r4="$a4:7001"
+	r6="[fd00:$N:1::2]:7002"
+	set_policy "set $cgs/cli idle=1 intvl=2 cnt=2\nset $cgs/idle idle=300"
+	snap "c$N" c0
+	# Two half-open connections (each server's link goes down at
+	# accept), one idle connection that is not probed yet.
+	peer srv4 "$cgs/srv" "s$N" server -w 0 -D "vs$N" "$a4" 7001
+	peer srv6 "$cgs/srv" "s${N}b" server -w 0 -D "vs${N}b" "$a6" 7002
+	peer srvx "$cgs/srv" "s${N}x" server -w 0 "$ax" 7003
+	for p in srv4 srv6 srvx; do wait_line $p 'listening' || return; done
+	peer c4 "$cgs/cli" "c$N" client -w 20 "$a4" 7001
+	peer c6 "$cgs/cli" "c$N" client -w 20 "$a6" 7002
+	peer cx "$cgs/idle" "c$N" client -w 0 "$ax" 7003
+	for p in c4 c6 cx; do wait_line $p 'established' || return; done
+	# First probes at 1 s, second at 3 s, verdicts at 5 s.
+	t=$(est c4)
+	[ "$(awk -v a="$(est c6)" -v b="$t" 'BEGIN { print a > b }')" = 1 ] &&
+		t=$(est c6)
+	sleep_until "$(tplus "$t" 1.8)"
+	"$PEER" cat "/run/netns/c$N" $PROC/probing "$D/p1.probing"
+	t=$(since_lo c4 "$(uptime_now)")
+	expect_eq "probing mode" "$(stat -c %a $PROC/probing)" 400
+	expect_eq "probing header" "$(head -1 "$D/p1.probing")" \
+		"cookie local remote cgroup probes idle next"
+	# Only this netns's sockets with unanswered probes: not cx.
+	expect_eq "probing rows" "$(($(wc -l <"$D/p1.probing") - 1))" 2
+	if awk -v t="$t" 'BEGIN { exit !(t < 2.8) }'; then
+		expect_eq "v4 probes" "$(probing_row p1 "$r4" probes)" 1/2
+		expect_eq "v6 probes" "$(probing_row p1 "$r6" probes)" 1/2
+		expect_range "v4 next (s)" "$(probing_row p1 "$r4" next)" 0 2
+	fi
+	expect_eq "v4 cgroup" "$(probing_row p1 "$r4" cgroup)" "$cgs/cli"
+	expect_eq "v6 cgroup" "$(probing_row p1 "$r6" cgroup)" "$cgs/cli"
+	expect_eq "v4 local" "$(probing_row p1 "$r4" local | cut -d: -f1)" \
+		"10.$N.0.1"
+	expect_eq "v6 local" "$(probing_row p1 "$r6" local | sed 's/\]:.*//')" \
+		"[fd00:$N:1::1"
+	expect_range "v4 idle (s)" "$(probing_row p1 "$r4" idle)" 1 4
+	# The cookie is the socket's, as ss -e shows it (sk:, in hex).
+	ck=$(in_ns "c$N" ss -tnie dst "$a4" | sed -n 's/.* sk:\([0-9a-f]*\).*/\1/p' | head -1)
+	expect_eq "v4 cookie (ss: sk:$ck)" "$(probing_row p1 "$r4" cookie)" \
+		"$(printf %d "0x${ck:-0}")"
+	peer_end c4 15 && peer_end c6 15
+	expect_eq "c4 read" "$(pv c4 end result)" ETIMEDOUT
+	expect_eq "c6 read" "$(pv c6 end result)" ETIMEDOUT
+	"$PEER" cat "/run/netns/c$N" $PROC/probing "$D/p2.probing"
+	expect_eq "probing rows after the verdicts" "$(wc -l <"$D/p2.probing")" 1
+	snap "c$N" c1
+	expect_stats c1 outcome_timeout=2 probes_sent=4 rounds_started=2
+	# From the handshake to the verdict: about 5 s each.
+	expect_eq "time_to_detect count" "$(hist c1 "$cgs/cli" time_to_detect count)" 2
+	expect_eq "time_to_detect le_4" "$(hist c1 "$cgs/cli" time_to_detect le_4)" 0
+	expect_eq "time_to_detect le_16" "$(hist c1 "$cgs/cli" time_to_detect le_16)" 2
+	expect_range "time_to_detect sum_ms" \
+		"$(hist c1 "$cgs/cli" time_to_detect sum_ms)" 8000 32000
+	expect_eq "idle cgroup histograms" "$(hist c1 "$cgs/idle" time_to_detect count)" NA
+	expect_rows_sum c1
+}
+
+# --- user_timeout on unacked data: its own outcome ----------------------
+t_uto_data() {
+	local cgs=/tcpka.slice/$T a
+	cg_make "$cgs/cli" "$cgs/srv"
+	pair "" 0
+	a=$(srv_addr "$F" 0)
+	set_policy "set $cgs/cli idle=1 intvl=1 cnt=5 user_timeout=2000"
+	snap "c$N" c0
+	peer srv "$cgs/srv" "s$N" server -w 0 -D "vs$N" "$a" 7001
+	wait_line srv 'listening' || return
+	# 64 bytes at 0.3 s into a dead link: keepalive never probes a socket
+	# with unacked data; the retransmission timer gives up after 2 s.
+	peer cli "$cgs/cli" "c$N" client -w 20 -W 0.3 "$a" 7001
+	wait_line cli 'established' || return
+	expect_opts cli established 1 1 1 5 2000
+	peer_end cli 12
+	expect_eq "client wrote" "$(pv cli wrote bytes)" 64
+	expect_eq "client read" "$(pv cli end result)" ETIMEDOUT
+	expect_elapsed cli 2.2 5
+	snap "c$N" c1
+	expect_stats c1 sockets_enforced=1 outcome_user_timeout=1 \
+		outcome_timeout=0 outcome_rst=0 outcome_ack=0 probes_sent=0 \
+		rounds_started=0 rounds_abandoned=0
+	expect_eq "TCPKeepAlive delta" "$(delta c0 c1 ka)" 0
+	expect_eq "row cli outcome_user_timeout" \
+		"$(row c1 "$cgs/cli" outcome_user_timeout)" 1
+	expect_eq "time_to_detect count" "$(hist c1 "$cgs/cli" time_to_detect count)" 1
+	expect_eq "time_to_detect le_8" "$(hist c1 "$cgs/cli" time_to_detect le_8)" 1
+	expect_rows_sum c1
+}
+
+# --- a policy change reaches established sockets ------------------------
+t_rearm() {
+	local cgs=/tcpka.slice/$T a t w
+	cg_make "$cgs/cli" "$cgs/other" "$cgs/srv"
+	pair "" 0
+	a=$(srv_addr 4 0)
+	set_policy "set $cgs/cli idle=30"
+	for i in 1 2 3; do
+		peer "srv$i" "$cgs/srv" "s$N" server -w 0 "$a" "700$i"
+	done
+	for i in 1 2 3; do wait_line "srv$i" 'listening' || return; done
+	peer a "$cgs/cli" "c$N" client -w 0 -O 2.5 -s 1.7 -s 3.6 "$a" 7001
+	peer b "$cgs/cli" "c$N" client -i 20 -w 0 -O 2.5 "$a" 7002
+	peer o "$cgs/other" "c$N" client -w 0 -O 2.5 "$a" 7003
+	for p in a b o; do wait_line $p 'established' || return; done
+	expect_opts a established 1 30 75 9 0
+	expect_opts b established 1 20 75 9 0
+	snap "c$N" c0
+	set_policy "set $cgs/cli idle=2 intvl=1 cnt=2"
+	w=$(since_hi a "$(uptime_now)")
+	for p in a b o; do wait_line $p 'opts' || return; done
+	# a: the new policy's values replace the old policy's.
+	expect_opts a opts 1 2 1 2 0
+	# b set its own idle: kept (mode=default); the rest is filled.
+	expect_opts b opts 1 20 1 2 0
+	expect_opts o opts 0 7200 75 9 0
+	wait_line a 'sample2' 10 || return
+	# The first probe leaves at the new idle time, counted from the
+	# connection's last activity (2 s), not 30 s after it, and not 2 s
+	# after the policy write.
+	if awk -v w="$w" 'BEGIN { exit !(w <= 1.5) }'; then
+		expect_eq "a probes at 1.7 s (policy written at ${w}s)" \
+			"$(pv a sample1 row_probes_sent)" 0
+		expect_eq "a probes at 3.6 s (policy written at ${w}s)" \
+			"$(pv a sample2 row_probes_sent)" 1
+	else
+		expect_ge "a probes at 3.6 s (policy written late, at ${w}s)" \
+			"$(pv a sample2 row_probes_sent)" 1
+	fi
+	snap "c$N" c1
+	expect_stats c1 sockets_enforced=2 sockets_rearmed=2
+	expect_eq "c1 row cli sockets_rearmed" "$(row c1 "$cgs/cli" sockets_rearmed)" 2
+	# The same policy again changes nothing.
+	set_policy "set $cgs/cli idle=2 intvl=1 cnt=2"
+	snap "c$N" c2
+	expect_stats c2 sockets_rearmed=2
+	expect_probes_match c0 c2
+}
+
+# --- net.tcpka.dry_run: count, change nothing ---------------------------
+t_dry_run() {
+	local cgs=/tcpka.slice/$T a r sys=/proc/sys/net/tcpka/dry_run
+	cg_make "$cgs/cli" "$cgs/srv"
+	pair "" 0
+	a=$(srv_addr 4 0)
+	expect_eq "dry_run default" "$(in_ns "c$N" cat $sys 2>&1)" 0
+	in_ns "c$N" sh -c "echo 1 >$sys" || fail "echo 1 >$sys failed"
+	r=$(printf 2 | in_ns "c$N" "$PEER" write $sys)
+	expect_eq "write 2 to dry_run" "$r" "write EINVAL"
+	expect_eq "dry_run after 2" "$(in_ns "c$N" cat $sys 2>&1)" 1
+	set_policy "set $cgs/cli idle=1 intvl=1 cnt=2"
+	snap "c$N" c0
+	peer s1 "$cgs/srv" "s$N" server -w 0 "$a" 7001
+	peer s2 "$cgs/srv" "s$N" server -w 0 "$a" 7002
+	wait_line s1 'listening' && wait_line s2 'listening' || return
+	peer d "$cgs/cli" "c$N" client -w 0 -s 3 -O 3.2 "$a" 7001
+	wait_line d 'established' || return
+	# Nothing on the socket, nothing on the wire.
+	expect_opts d established 0 7200 75 9 0
+	wait_line d 'sample1' 10 || return
+	expect_eq "d probes at 3 s" "$(pv d sample1 probes_sent)" 0
+	expect_eq "d TCPKeepAlive at 3 s" "$(pv d sample1 tcpkeepalive)" 0
+	expect_eq "d dry_run_matched at 3 s" "$(pv d sample1 dry_run_matched)" 1
+	# A policy change on an established socket: counted, not applied.
+	set_policy "set $cgs/cli idle=2 intvl=1 cnt=2"
+	wait_line d 'opts' || return
+	expect_opts d opts 0 7200 75 9 0
+	snap "c$N" c1
+	expect_stats c1 sockets_enforced=0 sockets_rearmed=0 dry_run_matched=2 \
+		probes_sent=0
+	expect_eq "c1 row cli dry_run_matched" "$(row c1 "$cgs/cli" dry_run_matched)" 2
+	expect_eq "TCPKeepAlive delta" "$(delta c0 c1 ka)" 0
+	in_ns "c$N" sh -c "echo 0 >$sys" || fail "echo 0 >$sys failed"
+	peer e "$cgs/cli" "c$N" client -w 0 "$a" 7002
+	wait_line e 'established' || return
+	expect_opts e established 1 2 1 2 0
+	snap "c$N" c2
+	expect_stats c2 sockets_enforced=1 dry_run_matched=2
+}
+
+# --- tcpka:* tracepoints, read through tracefs --------------------------
+t_tracepoints() {
+	local cgs=/tcpka.slice/$T a tr=/sys/kernel/tracing cg ck
+	cg_make "$cgs/cli" "$cgs/srv"
+	pair "" 0
+	a=$(srv_addr 4 0)
+	[ -e $tr/events ] || mount -t tracefs nodev $tr 2>/dev/null
+	[ -e $tr/events/tcpka ] || { fail "no $tr/events/tcpka"; return; }
+	echo 1 >$tr/events/tcpka/enable || fail "enable tcpka events"
+	cg=$(stat -c %i "$CG$cgs/cli")
+	set_policy "set $cgs/cli idle=1 intvl=1 cnt=2"
+	peer srv "$cgs/srv" "s$N" server -w 0 -R 0 "$a" 7001
+	wait_line srv 'listening' || return
+	peer cli "$cgs/cli" "c$N" client -w 12 "$a" 7001
+	peer_end cli 10
+	expect_eq "client read" "$(pv cli end result)" ECONNRESET
+	grep -E " tcpka_(policy_applied|round_end): .*cgroup_id=$cg " $tr/trace >"$D/trace"
+	echo 0 >$tr/events/tcpka/enable
+	grep -qE "tcpka_policy_applied: cookie=[0-9]+ cgroup_id=$cg policy_cgroup_id=$cg how=established dry_run=0 idle=1 intvl=1 cnt=2 user_timeout=0 mode=default src=\[::ffff:10\.$N\.0\.1\]:[0-9]+ dst=\[::ffff:10\.$N\.0\.2\]:7001$" "$D/trace" ||
+		fail "no tcpka_policy_applied event ($(tr '\n' '|' <"$D/trace"))"
+	grep -qE "tcpka_round_end: cookie=[0-9]+ cgroup_id=$cg outcome=rst probes=1/2 idle_ms=[0-9]+ detect_ms=[0-9]+ src=\[::ffff:10\.$N\.0\.1\]:[0-9]+ dst=\[::ffff:10\.$N\.0\.2\]:7001$" "$D/trace" ||
+		fail "no tcpka_round_end rst event ($(tr '\n' '|' <"$D/trace"))"
+	# Both name the same socket.
+	ck=$(sed -n 's/.* cookie=\([0-9]*\) .*/\1/p' "$D/trace" | sort -u | wc -l)
+	expect_eq "distinct cookies in the events" "$ck" 1
 }
 
 # --- module parameters --------------------------------------------------

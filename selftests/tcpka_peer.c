@@ -18,6 +18,10 @@
  *               ESTABLISHED) and report the options again
  *     -D IF     (server) take interface IF down right after accept(): the
  *               peer's probes are lost from then on
+ *     -W S      S seconds (may be fractional) after the connection is up,
+ *               write 64 bytes (left unacked when the peer is gone)
+ *     -O S      S seconds after the connection is up, report the socket
+ *               options again ("opts" line)
  *     -s S      (up to 8 times) S seconds (may be fractional) after the
  *               connection is up, print a "sampleN" line: the counters of
  *               /proc/net/tcpka/stats, TcpExt TCPKeepAlive and the row of
@@ -31,6 +35,8 @@
  *                 (T0: a client's time before connect(); ESTABLISHED was
  *                 reached between T0 and T)
  *     after-set t=T keepalive=.. idle=.. (with -A)
+ *     opts t=T keepalive=.. idle=.. (with -O)
+ *     wrote t=T bytes=64 (with -W)
  *     repair-closed t=T
  *     link-down t=T if=IF
  *     sampleN t=T dt=S probes_sent=.. (...) tcpkeepalive=.. row_probes_sent=..
@@ -110,6 +116,8 @@ struct opts {
 	int wait;			/* -1: no read phase */
 	int repair_after;		/* -1: never */
 	int idle_after;			/* -1: never */
+	double write_after;		/* -W; -1: never */
+	double opts_after;		/* -O; -1: never */
 	const char *down_if;		/* take this interface down at once */
 	int nr_samples;
 	double samples[8];		/* -s: seconds after the connection */
@@ -373,6 +381,8 @@ static void read_phase(int fd, const struct opts *o, double t0)
 {
 	double end = o->wait > 0 ? t0 + o->wait : 0;
 	double repair = o->repair_after >= 0 ? t0 + o->repair_after : 0;
+	double wr = o->write_after >= 0 ? t0 + o->write_after : 0;
+	double op = o->opts_after >= 0 ? t0 + o->opts_after : 0;
 	int next_sample = 0;
 	char buf[4096];
 
@@ -384,6 +394,10 @@ static void read_phase(int fd, const struct opts *o, double t0)
 
 		if (repair && (!until || repair < until))
 			until = repair;
+		if (wr && (!until || wr < until))
+			until = wr;
+		if (op && (!until || op < until))
+			until = op;
 		if (next_sample < o->nr_samples &&
 		    (!until || t0 + o->samples[next_sample] < until))
 			until = t0 + o->samples[next_sample];
@@ -413,6 +427,19 @@ static void read_phase(int fd, const struct opts *o, double t0)
 		       t >= t0 + o->samples[next_sample]) {
 			take_sample(next_sample + 1, t0);
 			next_sample++;
+		}
+		if (wr && t >= wr) {
+			static const char data[64] = "tcpka";
+
+			wr = 0;
+			if (fd >= 0)
+				say("wrote t=%.3f bytes=%zd", now(),
+				    write(fd, data, sizeof(data)));
+		}
+		if (op && t >= op) {
+			op = 0;
+			if (fd >= 0)
+				report(fd, "opts");
 		}
 		if (repair && t >= repair) {
 			int one = 1;
@@ -474,12 +501,13 @@ static void connected(int fd, const char *role, double start,
 static int peer_main(int argc, char **argv, int server)
 {
 	struct opts o = { .idle = -1, .intvl = -1, .cnt = -1, .uto = -1,
-			  .wait = -1, .repair_after = -1, .idle_after = -1 };
+			  .wait = -1, .repair_after = -1, .idle_after = -1,
+			  .write_after = -1, .opts_after = -1 };
 	struct sockaddr_storage ss;
 	socklen_t len;
 	int c, fd, one = 1;
 
-	while ((c = getopt(argc, argv, "N:ki:I:n:u:w:R:A:s:D:")) != -1) {
+	while ((c = getopt(argc, argv, "N:ki:I:n:u:w:R:A:s:D:W:O:")) != -1) {
 		switch (c) {
 		case 'N':
 			o.netns = optarg;
@@ -510,6 +538,12 @@ static int peer_main(int argc, char **argv, int server)
 			break;
 		case 'D':
 			o.down_if = optarg;
+			break;
+		case 'W':
+			o.write_after = atof(optarg);
+			break;
+		case 'O':
+			o.opts_after = atof(optarg);
 			break;
 		case 's':
 			if (o.nr_samples == MAX_SAMPLES)
