@@ -5,8 +5,13 @@
 # make demo         boot Debian's kernel in QEMU and show tcpka at work
 # make check        every test: builds, checkpatch, sparse, KUnit, VM selftests
 # make clean
+# make dkms-install dkms-remove   the module under DKMS (/usr/src/tcpka-VERSION)
+# make install-tools              tcpkactl to PREFIX/sbin, example configs to /etc
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
+VERSION := 0.2.0
+PREFIX ?= /usr/local
+DKMS_SRC := /usr/src/tcpka-$(VERSION)
 
 all: modules
 
@@ -26,8 +31,45 @@ check:
 bench:
 	./scripts/bench.sh
 
+# Only what builds the module: no tests, no build/ tree.
+dkms-install:
+	command -v dkms >/dev/null || { echo "dkms is not installed (apt-get install dkms)" >&2; exit 1; }
+	grep -q '^PACKAGE_VERSION="$(VERSION)"$$' dkms.conf || \
+		{ echo "dkms.conf and Makefile disagree on the version" >&2; exit 1; }
+	if dkms status -m tcpka -v $(VERSION) | grep -q .; then \
+		dkms remove -m tcpka -v $(VERSION) --all; fi
+	rm -rf $(DKMS_SRC)
+	install -d $(DKMS_SRC)/module $(DKMS_SRC)/include
+	install -m 0644 Kbuild Makefile dkms.conf $(DKMS_SRC)/
+	install -m 0644 module/*.c module/*.h $(DKMS_SRC)/module/
+	install -m 0644 include/*.h $(DKMS_SRC)/include/
+	dkms add -m tcpka -v $(VERSION)
+	dkms build -m tcpka -v $(VERSION)
+	dkms install -m tcpka -v $(VERSION)
+
+dkms-remove:
+	command -v dkms >/dev/null || { echo "dkms is not installed" >&2; exit 1; }
+	if dkms status -m tcpka -v $(VERSION) | grep -q .; then \
+		dkms remove -m tcpka -v $(VERSION) --all; fi
+	rm -rf $(DKMS_SRC)
+
+# The example configuration files go in only where none is yet.
+install-tools:
+	install -D -m 0755 scripts/tcpkactl $(DESTDIR)$(PREFIX)/sbin/tcpkactl
+	install -d $(DESTDIR)/etc/tcpka
+	for f in modprobe.d/tcpka.conf sysctl.d/90-tcpka.conf; do \
+		[ -e $(DESTDIR)/etc/$$f ] || \
+			install -D -m 0644 packaging/$$f $(DESTDIR)/etc/$$f; \
+	done
+	[ -e $(DESTDIR)/etc/systemd/system/tcpka-restore.service ] || \
+		{ install -d $(DESTDIR)/etc/systemd/system && \
+		  sed 's|/usr/local/sbin/|$(PREFIX)/sbin/|' \
+			packaging/systemd/tcpka-restore.service \
+			>$(DESTDIR)/etc/systemd/system/tcpka-restore.service; }
+
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null || true
 	rm -rf build
 
-.PHONY: all modules install demo check bench clean
+.PHONY: all modules install demo check bench clean dkms-install dkms-remove \
+	install-tools
