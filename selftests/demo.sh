@@ -42,6 +42,7 @@ pair a 1
 pair b 2
 pair c 3
 svc=/shop.slice/web.service
+show "nsenter --net=/run/netns/c1 sysctl -w net.tcpka.log_verdicts=1"
 peer srv-alive / s1a server -w 0 10.1.1.2 5001
 peer srv-lost / s1b server -w 0 -R 3 10.1.2.2 5002
 peer srv-gone / s1c server -w 0 -D vs1c fd00:1:3::2 5003
@@ -62,6 +63,11 @@ echo
 echo "# ss -tno in the clients' namespace, 1.5 s in (timer: keepalive):"
 sleep 1.5
 ss_lines
+sleep 1.5
+echo
+echo "# cat /proc/net/tcpka/probing, 3 s in: the half-open suspects"
+echo "# (sockets with unanswered probes; cookie as ss -e shows it in hex)"
+in_ns c1 cat /proc/net/tcpka/probing | sed 's/^/  /'
 
 peer_end lost 8
 peer_end gone 12
@@ -80,6 +86,13 @@ in_ns c1 cat /proc/net/tcpka/stats | sed 's/^/  /'
 echo
 echo "# cat /proc/net/tcpka/cgroups (in the clients' namespace)"
 in_ns c1 cat /proc/net/tcpka/cgroups | sed 's/^/  /'
+echo
+echo "# cat /proc/net/tcpka/histograms: time to detect (last data from the"
+echo "# peer to the verdict) and idle at reset, in log2 buckets of seconds"
+in_ns c1 cat /proc/net/tcpka/histograms | sed 's/^/  /'
+echo
+echo "# net.tcpka.log_verdicts=1: one kernel log line per verdict"
+dmesg | grep -E 'tcpka: (rst|timeout|user_timeout) ' | sed 's/^/  /'
 echo
 echo "# TcpExt TCPKeepAlive, the kernel's own count of keepalive probes:"
 in_ns c1 awk '$1 == "TcpExt:" { if (!n) { for (i = 2; i <= NF; i++) c[$i] = i; n = 1 }
