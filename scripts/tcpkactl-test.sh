@@ -376,15 +376,16 @@ for sh in "${shells[@]}"; do
 		ok "$sh_name: kernel refuses (EPERM) # SKIP chattr +i not supported here"
 	fi
 	if [ "$(id -u)" -eq 0 ]; then
+		cp "$CTL" "$work/tcpkactl" && chmod 0755 "$work/tcpkactl"
 		chmod -R a+rX "$fx"
 		chmod 0600 "$pf"
 		chmod 0400 "$fx/net/tcpka/probing"
 		out=$(cd "$work" && TCPKA_PROC=$fx setpriv --reuid=65534 --regid=65534 --clear-groups \
-			$sh "$CTL" flush 2>"$work/err")
+			$sh "$work/tcpkactl" flush 2>"$work/err")
 		rc=$? err=$(cat "$work/err")
 		t "not root (EACCES): exit 1, root only" eval '[ $rc -eq 1 ] && has "$err" "root only"'
 		out=$(cd "$work" && TCPKA_PROC=$fx setpriv --reuid=65534 --regid=65534 --clear-groups \
-			$sh "$CTL" status 2>"$work/err")
+			$sh "$work/tcpkactl" status 2>"$work/err")
 		rc=$? err=$(cat "$work/err")
 		t "status, not root: policies and probing unknown" eval '[ $rc -eq 0 ] &&
 			has "$out" "policies:     ? (the policy file is root" && ! has "$out" "probing now"'
@@ -447,9 +448,16 @@ $(cat "$work/big")" ]'
 	# top
 	fixture "$fx"
 	cp "$fx/net/tcpka/cgroups" "$work/cg"
-	(sleep 1; awk 'NR > 1 && $1 == "/tcpka.slice/web" { $3 += 20; $4 += 10 } NR > 1 && $1 == "/a\\040b" { $7 += 2 } NR > 1 && $1 == "/" { $3 = 1 } { print }' \
+	# Change the counters once top has taken its first sample (its
+	# temporary copy of cgroups is not empty), well before the second.
+	rm -rf "$work/tmp" && mkdir "$work/tmp"
+	(for i in $(seq 100); do
+		for f in "$work"/tmp/tcpkactl.*; do [ -s "$f" ] && break 2; done
+		sleep 0.05
+	done
+	awk 'NR > 1 && $1 == "/tcpka.slice/web" { $3 += 20; $4 += 10 } NR > 1 && $1 == "/a\\040b" { $7 += 2 } NR > 1 && $1 == "/" { $3 = 1 } { print }' \
 		"$work/cg" >"$fx/net/tcpka/cg.new" && mv "$fx/net/tcpka/cg.new" "$fx/net/tcpka/cgroups") &
-	run top --interval 2 --count 1
+	TMPDIR=$work/tmp run top --interval 2 --count 1
 	wait
 	t "top: per-second rates, busiest first" eval '[ $rc -eq 0 ] &&
 		[ "$(sed -n 3p <<<"$out" | awk "{ print \$1, \$3, \$4, \$7 }")" = "/tcpka.slice/web 10.0 5.0 0.0" ] &&
