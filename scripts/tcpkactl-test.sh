@@ -104,6 +104,8 @@ shuffle_columns() {
 
 fx=$work/fx
 mkdir -p "$work/noproc" "$work/bin" "$work/nobin"
+# No /sys/module/tcpka/version of a module the host may have loaded.
+export TCPKA_SYS=$work/nosys
 # A systemctl that knows two units.
 cat >"$work/bin/systemctl" <<'EOF'
 #!/bin/sh
@@ -249,6 +251,10 @@ for sh in "${shells[@]}"; do
 		hasline "$out" "log_verdicts: 1" && hasline "$out" "policies:     2" &&
 		hasline "$out" "probing now:  2" &&
 		hasline "$out" "rounds:       31 started: ack 27, rst 1, timeout 2, user_timeout 1, abandoned 0"'
+	mkdir -p "$work/sysv/module/tcpka" && echo 0.2.0 >"$work/sysv/module/tcpka/version"
+	TCPKA_SYS=$work/sysv run status
+	t "status: the module's version" eval \
+		'[ $rc -eq 0 ] && hasline "$out" "module:       loaded (version 0.2.0)"'
 	P=$work/noproc run status
 	t "status: module not loaded: exit 3" eval \
 		'[ $rc -eq 3 ] && has "$err" "tcpkactl: module not loaded"'
