@@ -3,7 +3,7 @@
 # make              build tcpka.ko for the running kernel (KDIR to override)
 # make install      modules_install + depmod
 # make demo         boot Debian's kernel in QEMU and show tcpka at work
-# make check        every test: builds, checkpatch, sparse, KUnit, VM selftests
+# make check        every test: builds, checkpatch, sparse, KUnit, VM selftests, tcpkactl
 # make clean
 # make dkms-install dkms-remove   the module under DKMS (/usr/src/tcpka-VERSION)
 # make install-tools              tcpkactl to PREFIX/sbin, example configs to /etc
