@@ -182,7 +182,7 @@ r=$work/run
 mkdir -p "$r/selftests" "$r/tcpka"
 cp "$SELF/vm-init.sh" "$r/init"
 chmod 755 "$r/init"
-cp "$SELF"/*.sh "$r/selftests/"
+cp "$SELF"/*.sh "$TCPKA_TOP/scripts/tcpkactl" "$r/selftests/"
 [ -n "$run" ] && cp "$run" "$r/selftests/run.sh"
 cp "$peer_bin" "$r/selftests/tcpka_peer"
 cp "$bench_bin" "$r/selftests/tcpka_bench"

@@ -17,7 +17,7 @@ PARALLEL="keepalive_on_v4 keepalive_on_v6 ack_v4 ack_v6 rst_v4 rst_v6
 	timeout_v4 timeout_v6 user_timeout_v6 abandoned_v4 mode_v4 mode_v6
 	inherit counters enabled probing uto_data_v4 uto_data_v6 rearm dry_run
 	tracepoints"
-SERIAL_LAST="policy_file policy_perms rmmod_midround unload"
+SERIAL_LAST="tcpkactl policy_file policy_perms rmmod_midround unload"
 
 mod_load() {
 	if [ "${SKIP_LOAD:-0}" = 1 ]; then
@@ -672,6 +672,56 @@ t_tracepoints() {
 	# Both name the same socket.
 	ck=$(sed -n 's/.* cookie=\([0-9]*\) .*/\1/p' "$D/trace" | sort -u | wc -l)
 	expect_eq "distinct cookies in the events" "$ck" 1
+}
+
+# --- scripts/tcpkactl against the real module (busybox sh) --------------
+# ctl ARGS...: run tcpkactl; output in $D/ctl.out, exit status echoed.
+ctl() {
+	sh /selftests/tcpkactl "$@" >"$D/ctl.out" 2>&1
+	echo $?
+}
+
+t_tcpkactl() {
+	local cgs=/tcpka.slice/$T a saved
+	cg_make "$cgs/cli" "$cgs/srv"
+	pair "" 0
+	a=$(srv_addr 4 0)
+	expect_eq "status" "$(ctl status)" 0
+	# A path under the cgroup2 mount point names the cgroup.
+	expect_eq "set" "$(ctl set "$CG$cgs/cli" idle=1 intvl=1 cnt=2)" 0
+	grep -qxF "set $cgs/cli idle=1 intvl=1 cnt=2" $PROC/policy ||
+		fail "policy file after tcpkactl set: $(cat $PROC/policy)"
+	expect_eq "set idle=0 (usage)" "$(ctl set "$cgs/cli" idle=0)" 2
+	expect_eq "set of a missing cgroup (kernel: ENOENT)" \
+		"$(ctl set "$cgs/nope" idle=5)" 1
+	grep -q "ENOENT.*cgroup" "$D/ctl.out" ||
+		fail "no message naming the missing cgroup: $(cat "$D/ctl.out")"
+	saved=$(cat $PROC/policy)
+	peer srv "$cgs/srv" "s$N" server -w 0 -R 0 "$a" 7001
+	wait_line srv 'listening' || return
+	peer cli "$cgs/cli" "c$N" client -w 12 "$a" 7001
+	peer_end cli 10
+	expect_eq "client read" "$(pv cli end result)" ECONNRESET
+	expect_eq "stats" "$(in_ns "c$N" sh /selftests/tcpkactl stats >"$D/stats.out" 2>&1; echo $?)" 0
+	grep -Eq "^outcome_rst +1$" "$D/stats.out" ||
+		fail "tcpkactl stats: $(tr '\n' '|' <"$D/stats.out")"
+	expect_eq "prometheus" "$(in_ns "c$N" sh /selftests/tcpkactl prometheus >"$D/prom" 2>&1; echo $?)" 0
+	for l in "tcpka_outcome_rst_total 1" \
+		"tcpka_cgroup_outcome_rst_total{cgroup=\"$cgs/cli\"} 1" \
+		"tcpka_cgroup_idle_at_reset_seconds_count{cgroup=\"$cgs/cli\"} 1" \
+		"tcpka_cgroup_idle_at_reset_seconds_bucket{cgroup=\"$cgs/cli\",le=\"+Inf\"} 1" \
+		"tcpka_cgroup_idle_at_reset_seconds_bucket{cgroup=\"$cgs/cli\",le=\"1\"} 0"; do
+		grep -qxF "$l" "$D/prom" || fail "prometheus: no line '$l'"
+	done
+	# save, flush, restore: the same table.
+	sh /selftests/tcpkactl save >"$D/saved" || fail "save"
+	expect_eq "flush" "$(ctl flush)" 0
+	expect_eq "policy after flush" "$(cat $PROC/policy)" ""
+	expect_eq "restore" "$(ctl restore "$D/saved")" 0
+	expect_eq "policy after restore" "$(cat $PROC/policy)" "$saved"
+	expect_eq "del" "$(ctl del "$cgs/cli")" 0
+	grep -q " $cgs/cli " $PROC/policy && fail "policy still there after del"
+	return 0
 }
 
 # --- module parameters --------------------------------------------------
