@@ -559,7 +559,7 @@ t_uto_data() {
 
 # --- a policy change reaches established sockets ------------------------
 t_rearm() {
-	local cgs=/tcpka.slice/$T a t w
+	local cgs=/tcpka.slice/$T a w o
 	cg_make "$cgs/cli" "$cgs/other" "$cgs/srv"
 	pair "" 0
 	a=$(srv_addr 4 0)
@@ -568,22 +568,28 @@ t_rearm() {
 		peer "srv$i" "$cgs/srv" "s$N" server -w 0 "$a" "700$i"
 	done
 	for i in 1 2 3; do wait_line "srv$i" 'listening' || return; done
-	peer a "$cgs/cli" "c$N" client -w 0 -O 2.5 -s 1.7 -s 3.6 "$a" 7001
-	peer b "$cgs/cli" "c$N" client -i 20 -w 0 -O 2.5 "$a" 7002
-	peer o "$cgs/other" "c$N" client -w 0 -O 2.5 "$a" 7003
+	# The options are read again well after the policy write below (a
+	# debug kernel's shell takes seconds to get there).
+	o=$((3 * ${SLOW:-1}))
+	peer a "$cgs/cli" "c$N" client -w 0 -O $o -s 1.7 -s 3.6 "$a" 7001
+	peer b "$cgs/cli" "c$N" client -i 20 -w 0 -O $o "$a" 7002
+	peer o "$cgs/other" "c$N" client -w 0 -O $o "$a" 7003
 	for p in a b o; do wait_line $p 'established' || return; done
-	expect_opts a established 1 30 75 9 0
-	expect_opts b established 1 20 75 9 0
 	snap "c$N" c0
 	set_policy "set $cgs/cli idle=2 intvl=1 cnt=2"
 	w=$(since_hi a "$(uptime_now)")
-	for p in a b o; do wait_line $p 'opts' || return; done
+	expect_opts a established 1 30 75 9 0
+	expect_opts b established 1 20 75 9 0
+	for p in a b o; do wait_line $p 'opts' $((o + 5)) || return; done
+	expect_le "policy written before the options were read again (s)" \
+		"$w" "$o"
 	# a: the new policy's values replace the old policy's.
 	expect_opts a opts 1 2 1 2 0
 	# b set its own idle: kept (mode=default); the rest is filled.
 	expect_opts b opts 1 20 1 2 0
 	expect_opts o opts 0 7200 75 9 0
 	wait_line a 'sample2' 10 || return
+	snap "c$N" c1
 	# The first probe leaves at the new idle time, counted from the
 	# connection's last activity (2 s), not 30 s after it, and not 2 s
 	# after the policy write.
@@ -592,11 +598,8 @@ t_rearm() {
 			"$(pv a sample1 row_probes_sent)" 0
 		expect_eq "a probes at 3.6 s (policy written at ${w}s)" \
 			"$(pv a sample2 row_probes_sent)" 1
-	else
-		expect_ge "a probes at 3.6 s (policy written late, at ${w}s)" \
-			"$(pv a sample2 row_probes_sent)" 1
 	fi
-	snap "c$N" c1
+	expect_ge "c1 row cli probes_sent" "$(row c1 "$cgs/cli" probes_sent)" 1
 	expect_stats c1 sockets_enforced=2 sockets_rearmed=2
 	expect_eq "c1 row cli sockets_rearmed" "$(row c1 "$cgs/cli" sockets_rearmed)" 2
 	# The same policy again changes nothing.
@@ -622,7 +625,7 @@ t_dry_run() {
 	peer s1 "$cgs/srv" "s$N" server -w 0 "$a" 7001
 	peer s2 "$cgs/srv" "s$N" server -w 0 "$a" 7002
 	wait_line s1 'listening' && wait_line s2 'listening' || return
-	peer d "$cgs/cli" "c$N" client -w 0 -s 3 -O 3.2 "$a" 7001
+	peer d "$cgs/cli" "c$N" client -w 0 -s 3 -O $((6 * ${SLOW:-1})) "$a" 7001
 	wait_line d 'established' || return
 	# Nothing on the socket, nothing on the wire.
 	expect_opts d established 0 7200 75 9 0
@@ -632,7 +635,9 @@ t_dry_run() {
 	expect_eq "d dry_run_matched at 3 s" "$(pv d sample1 dry_run_matched)" 1
 	# A policy change on an established socket: counted, not applied.
 	set_policy "set $cgs/cli idle=2 intvl=1 cnt=2"
-	wait_line d 'opts' || return
+	expect_le "policy written before the options were read again (s)" \
+		"$(since_hi d "$(uptime_now)")" $((6 * ${SLOW:-1}))
+	wait_line d 'opts' 15 || return
 	expect_opts d opts 0 7200 75 9 0
 	snap "c$N" c1
 	expect_stats c1 sockets_enforced=0 sockets_rearmed=0 dry_run_matched=2 \
