@@ -31,6 +31,7 @@
  */
 
 #include <linux/sched.h>
+#include <linux/slab.h>
 #include <net/inet_connection_sock.h>
 #include <net/inet_hashtables.h>
 #include <net/mptcp.h>
@@ -77,50 +78,79 @@ static bool tcpka_may_set(const struct tcpka_policy *pol,
 	return old && (old->has & TCPKA_HAS(key)) && cur == old_val;
 }
 
-/*
- * Write @pol's values into @sk, as setsockopt() would. @old: the policy
- * that was in force before (a re-arm), or NULL. @rearm: the socket may be
- * idle for a while already, so the keepalive timer is re-armed as
- * tcp_sock_set_keepidle_locked() does, from the time already idle, and
- * left alone in the middle of a round (its next run uses the new values).
- */
-static void tcpka_apply(struct sock *sk, const struct tcpka_policy *pol,
-			const struct tcpka_policy *old, bool rearm)
+/* Write @pol's values into @sk, as setsockopt() would, and arm the timer. */
+static void tcpka_apply(struct sock *sk, const struct tcpka_policy *pol)
 {
 	struct inet_connection_sock *icsk = inet_csk(sk);
 	struct tcp_sock *tp = tcp_sk(sk);
-	u32 elapsed;
 
-	if (tcpka_may_set(pol, old, TCPKA_KEY_IDLE, tp->keepalive_time,
-			  old ? old->idle * HZ : 0))
+	if (tcpka_may_set(pol, NULL, TCPKA_KEY_IDLE, tp->keepalive_time, 0))
 		WRITE_ONCE(tp->keepalive_time, pol->idle * HZ);
-	if (tcpka_may_set(pol, old, TCPKA_KEY_INTVL, tp->keepalive_intvl,
-			  old ? old->intvl * HZ : 0))
+	if (tcpka_may_set(pol, NULL, TCPKA_KEY_INTVL, tp->keepalive_intvl, 0))
 		WRITE_ONCE(tp->keepalive_intvl, pol->intvl * HZ);
-	if (tcpka_may_set(pol, old, TCPKA_KEY_CNT, tp->keepalive_probes,
-			  old ? old->cnt : 0))
+	if (tcpka_may_set(pol, NULL, TCPKA_KEY_CNT, tp->keepalive_probes, 0))
 		WRITE_ONCE(tp->keepalive_probes, pol->cnt);
-	if (tcpka_may_set(pol, old, TCPKA_KEY_USER_TIMEOUT,
-			  icsk->icsk_user_timeout, old ? old->user_timeout : 0))
+	if (tcpka_may_set(pol, NULL, TCPKA_KEY_USER_TIMEOUT,
+			  icsk->icsk_user_timeout, 0))
 		WRITE_ONCE(icsk->icsk_user_timeout, pol->user_timeout);
 
+	/*
+	 * As tcp_set_keepalive(): the kernel arms the timer at connect time
+	 * or, for a passive socket, only when SO_KEEPALIVE came from the
+	 * listener; arm it here in every case, at the (new) idle time.
+	 */
 	sock_set_flag(sk, SOCK_KEEPOPEN);
-	if (!rearm) {
-		/*
-		 * As tcp_set_keepalive(): the kernel arms the timer at connect
-		 * time or, for a passive socket, only when SO_KEEPALIVE came
-		 * from the listener; arm it here in every case, at the (new)
-		 * idle time.
-		 */
-		inet_csk_reset_keepalive_timer(sk, keepalive_time_when(tp));
-		return;
-	}
-	if (icsk->icsk_probes_out)
-		return;
+	inet_csk_reset_keepalive_timer(sk, keepalive_time_when(tp));
+}
+
+/*
+ * Bring an established socket from policy @old (NULL: none) to @pol.
+ * Return whether anything changes; with @dry, change nothing. The socket
+ * may have been idle for a while already, so the keepalive timer is
+ * re-armed as tcp_sock_set_keepidle_locked() does, from the time already
+ * idle; a round in progress (probes unanswered, timer pending) goes on,
+ * and its next run uses the new values. Socket lock held.
+ */
+static bool tcpka_rearm_apply(struct sock *sk, const struct tcpka_policy *pol,
+			      const struct tcpka_policy *old, bool dry)
+{
+	struct inet_connection_sock *icsk = inet_csk(sk);
+	bool was_on = sock_flag(sk, SOCK_KEEPOPEN);
+	struct tcp_sock *tp = tcp_sk(sk);
+	u32 idle = tp->keepalive_time, intvl = tp->keepalive_intvl;
+	u32 cnt = tp->keepalive_probes, uto = icsk->icsk_user_timeout;
+	u32 elapsed;
+
+	if (tcpka_may_set(pol, old, TCPKA_KEY_IDLE, idle,
+			  old ? old->idle * HZ : 0))
+		idle = pol->idle * HZ;
+	if (tcpka_may_set(pol, old, TCPKA_KEY_INTVL, intvl,
+			  old ? old->intvl * HZ : 0))
+		intvl = pol->intvl * HZ;
+	if (tcpka_may_set(pol, old, TCPKA_KEY_CNT, cnt, old ? old->cnt : 0))
+		cnt = pol->cnt;
+	if (tcpka_may_set(pol, old, TCPKA_KEY_USER_TIMEOUT, uto,
+			  old ? old->user_timeout : 0))
+		uto = pol->user_timeout;
+	if (was_on && idle == tp->keepalive_time &&
+	    intvl == tp->keepalive_intvl && cnt == tp->keepalive_probes &&
+	    uto == icsk->icsk_user_timeout)
+		return false;
+	if (dry)
+		return true;
+
+	WRITE_ONCE(tp->keepalive_time, idle);
+	WRITE_ONCE(tp->keepalive_intvl, intvl);
+	WRITE_ONCE(tp->keepalive_probes, cnt);
+	WRITE_ONCE(icsk->icsk_user_timeout, uto);
+	sock_set_flag(sk, SOCK_KEEPOPEN);
+	if (was_on && icsk->icsk_probes_out && timer_pending(tcpka_ka_timer(sk)))
+		return true;
 	elapsed = keepalive_time_elapsed(tp);
 	elapsed = keepalive_time_when(tp) > elapsed ?
 		  keepalive_time_when(tp) - elapsed : 0;
 	inet_csk_reset_keepalive_timer(sk, elapsed);
+	return true;
 }
 
 static void tcpka_trace_applied(struct sock *sk, u64 policy_cgid,
@@ -177,7 +207,7 @@ void tcpka_enforce(struct sock *sk)
 	if (!tcpka_policy_of(sk, &pol, &from, &dry_run))
 		return;
 	if (!dry_run)
-		tcpka_apply(sk, &pol, NULL, false);
+		tcpka_apply(sk, &pol);
 	tcpka_count(sk, dry_run ? TCPKA_MIB_DRY_RUN : TCPKA_MIB_ENFORCED, 1);
 	if (trace_tcpka_policy_applied_enabled())
 		tcpka_trace_applied(sk, from, TCPKA_HOW_ESTABLISHED, dry_run,
@@ -209,7 +239,7 @@ void tcpka_reenforce(struct sock *sk)
 	if (!sock_owned_by_user_nocheck(sk) &&
 	    ((1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT)) &&
 	    tcpka_differs(sk, &pol)) {
-		tcpka_apply(sk, &pol, NULL, false);
+		tcpka_apply(sk, &pol);
 		tcpka_count(sk, TCPKA_MIB_REENFORCED, 1);
 		if (trace_tcpka_policy_applied_enabled())
 			tcpka_trace_applied(sk, from, TCPKA_HOW_FORCE, false,
@@ -252,13 +282,9 @@ static void tcpka_rearm_one(struct sock *sk, const struct tcpka_table *old,
 		}
 	}
 	rcu_read_unlock();
-	if (!changed)
+	if (!changed ||
+	    !tcpka_rearm_apply(sk, &pol, have_old ? &opol : NULL, dry_run))
 		goto out;
-	if (!dry_run) {
-		if (!tcpka_differs(sk, &pol))
-			goto out;
-		tcpka_apply(sk, &pol, have_old ? &opol : NULL, true);
-	}
 	tcpka_count(sk, dry_run ? TCPKA_MIB_DRY_RUN : TCPKA_MIB_REARMED, 1);
 	if (trace_tcpka_policy_applied_enabled())
 		tcpka_trace_applied(sk, from, TCPKA_HOW_REARMED, dry_run,
@@ -293,17 +319,20 @@ static void tcpka_rearm_hash(struct inet_hashinfo *h,
 			more = false;
 			spin_lock_bh(lock);
 			sk_nulls_for_each(sk, node, &head->chain) {
-				/* Full sockets only: not TIME_WAIT, NEW_SYN_RECV. */
-				if (!((1 << sk->sk_state) &
-				      (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT)))
+				/* Positions count every entry, as inet_diag's. */
+				if (idx < skip) {
+					idx++;
 					continue;
-				if (idx++ < skip)
-					continue;
+				}
 				if (n == TCPKA_REARM_BATCH) {
 					more = true;
 					break;
 				}
-				if (sk->sk_protocol != IPPROTO_TCP ||
+				idx++;
+				/* Full sockets only: not TIME_WAIT, NEW_SYN_RECV. */
+				if (!((1 << sk->sk_state) &
+				      (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT)) ||
+				    sk->sk_protocol != IPPROTO_TCP ||
 				    sk_is_mptcp(sk) ||
 				    !refcount_inc_not_zero(&sk->sk_refcnt))
 					continue;
@@ -314,7 +343,7 @@ static void tcpka_rearm_hash(struct inet_hashinfo *h,
 				tcpka_rearm_one(batch[i], old, new);
 				sock_put(batch[i]);
 			}
-			skip += TCPKA_REARM_BATCH;
+			skip = idx;
 			cond_resched();
 		} while (more);
 	}
@@ -333,20 +362,39 @@ static void tcpka_rearm_hash(struct inet_hashinfo *h,
 void tcpka_rearm_all(const struct tcpka_table *old,
 		     const struct tcpka_table *new)
 {
-	struct inet_hashinfo *global, *h;
-	struct net *net;
+	struct inet_hashinfo *global;
+	struct net *net, **nets = NULL;
+	unsigned int nr = 0, i = 0;
 
 	if (!new || !new->nr)
 		return;
 	/* 6.12 no longer exports tcp_hashinfo: init_net points at it. */
 	global = init_net.ipv4.tcp_death_row.hashinfo;
 	tcpka_rearm_hash(global, old, new);
-	/* Namespaces with their own table (net.ipv4.tcp_child_ehash_entries). */
+
+	/*
+	 * Namespaces with their own table (net.ipv4.tcp_child_ehash_entries):
+	 * referenced under net_rwsem, walked without it, so that no socket
+	 * lock is taken while namespaces cannot come or go.
+	 */
 	down_read(&net_rwsem);
+	for_each_net(net)
+		nr += net->ipv4.tcp_death_row.hashinfo != global;
+	if (nr)
+		nets = kcalloc(nr, sizeof(*nets), GFP_KERNEL);
 	for_each_net(net) {
-		h = net->ipv4.tcp_death_row.hashinfo;
-		if (h && h != global)
-			tcpka_rearm_hash(h, old, new);
+		if (nets && i < nr &&
+		    net->ipv4.tcp_death_row.hashinfo != global &&
+		    maybe_get_net(net))
+			nets[i++] = net;
 	}
 	up_read(&net_rwsem);
+	if (nr && !nets)
+		pr_warn_ratelimited("tcpka: no memory to re-arm the sockets of %u namespaces with their own TCP tables\n",
+				    nr);
+	while (i--) {
+		tcpka_rearm_hash(nets[i]->ipv4.tcp_death_row.hashinfo, old, new);
+		put_net(nets[i]);
+	}
+	kfree(nets);
 }

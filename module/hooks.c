@@ -51,16 +51,20 @@ static bool tcpka_is_tcp(const struct sock *sk)
 /*
  * Closed by the retransmission (or zero-window probe) timer on
  * TCP_USER_TIMEOUT: tcp_write_err() sets sk_err to the soft error or
- * ETIMEDOUT just before tcp_done(). Keepalive's own closes are told apart
- * by the caller (tcpka_ka_sk); an RST sets ECONNRESET or EPIPE, a local
- * abort ECONNABORTED.
+ * ETIMEDOUT just before tcp_done(), after retransmissions or probes that
+ * tcp_write_queue_purge() leaves counted. Keepalive's own closes are told
+ * apart by the caller (tcpka_ka_sk); an RST sets ECONNRESET or EPIPE, a
+ * local abort ECONNABORTED.
  */
 static bool tcpka_closed_by_uto(const struct sock *sk, int newstate)
 {
+	const struct inet_connection_sock *icsk = inet_csk(sk);
 	int err = READ_ONCE(sk->sk_err);
 
 	return newstate == TCP_CLOSE && err &&
-	       READ_ONCE(inet_csk(sk)->icsk_user_timeout) &&
+	       READ_ONCE(icsk->icsk_user_timeout) &&
+	       (READ_ONCE(icsk->icsk_retransmits) ||
+		READ_ONCE(icsk->icsk_probes_out)) &&
 	       err == (READ_ONCE(sk->sk_err_soft) ?: ETIMEDOUT);
 }
 

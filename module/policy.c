@@ -286,7 +286,7 @@ out:
 static void tcpka_rebind(struct work_struct *work)
 {
 	const struct tcpka_table *old;
-	struct tcpka_table *t;
+	struct tcpka_table *t, *prev;
 	struct tcpka_op *ops;
 	struct cgroup *cgrp;
 	unsigned int i, n = 0;
@@ -320,8 +320,12 @@ static void tcpka_rebind(struct work_struct *work)
 	}
 	if (n) {
 		t = tcpka_table_apply(old, ops, n, GFP_KERNEL);
-		if (!IS_ERR(t))
-			tcpka_table_publish(t);
+		if (!IS_ERR(t)) {
+			prev = tcpka_table_swap(t);
+			/* Sockets the new cgroup already has follow too. */
+			tcpka_rearm_all(prev, t);
+			tcpka_table_retire(prev);
+		}
 	}
 	kfree(ops);
 out:

@@ -126,7 +126,6 @@ void tcpka_observe(const struct sock *sk, enum tcpka_hist h, u32 ms)
 		if (row) {
 			atomic64_inc(&row->hist[h].bucket[tcpka_hist_bucket(ms)]);
 			atomic64_add(ms, &row->hist[h].sum_ms);
-			atomic64_inc(&row->hist[h].count);
 		} else {
 			this_cpu_inc(tn->mib->v[TCPKA_MIB_ROWS_OVERFLOW]);
 		}
@@ -231,7 +230,7 @@ static int tcpka_cgroups_show(struct seq_file *m, void *v)
 
 	if (!tn)
 		return -ENODEV;
-	b = kmalloc(sizeof(*b), GFP_KERNEL);
+	b = kvmalloc(sizeof(*b), GFP_KERNEL);
 	if (!b)
 		return -ENOMEM;
 	tcpka_format_row_header(b->line, sizeof(b->line));
@@ -254,7 +253,7 @@ static int tcpka_cgroups_show(struct seq_file *m, void *v)
 			tcpka_row_show(m, b, e->path, vals, e);
 	}
 	rcu_read_unlock();
-	kfree(b);
+	kvfree(b);
 	return 0;
 }
 
@@ -263,10 +262,13 @@ static void tcpka_hist_read(const struct tcpka_row *row, enum tcpka_hist h,
 {
 	int i;
 
-	v->count = atomic64_read(&row->hist[h].count);
+	/* The count is the buckets' sum, so that le_inf == count always. */
+	v->count = 0;
 	v->sum_ms = atomic64_read(&row->hist[h].sum_ms);
-	for (i = 0; i < TCPKA_HIST_BUCKETS; i++)
+	for (i = 0; i < TCPKA_HIST_BUCKETS; i++) {
 		v->bucket[i] = atomic64_read(&row->hist[h].bucket[i]);
+		v->count += v->bucket[i];
+	}
 }
 
 /* Two rows per cgroup with at least one verdict in this namespace. */
@@ -281,7 +283,7 @@ static int tcpka_histograms_show(struct seq_file *m, void *v)
 
 	if (!tn)
 		return -ENODEV;
-	b = kmalloc(sizeof(*b), GFP_KERNEL);
+	b = kvmalloc(sizeof(*b), GFP_KERNEL);
 	if (!b)
 		return -ENOMEM;
 	tcpka_format_hist_header(b->line, sizeof(b->line));
@@ -301,7 +303,7 @@ static int tcpka_histograms_show(struct seq_file *m, void *v)
 		}
 	}
 	rcu_read_unlock();
-	kfree(b);
+	kvfree(b);
 	return 0;
 }
 

@@ -14,6 +14,7 @@
 #include <linux/version.h>
 #include <net/net_namespace.h>
 #include <linux/sock_diag.h>
+#include <net/inet_connection_sock.h>
 #include <net/sock.h>
 #include "tcpka.h"
 
@@ -33,7 +34,6 @@ struct tcpka_row {
 	struct tcpka_mibs __percpu *mib;
 	/* Verdicts are rare: plain atomics, not per-CPU. */
 	struct {
-		atomic64_t count;
 		atomic64_t sum_ms;
 		atomic64_t bucket[TCPKA_HIST_BUCKETS];
 	} hist[TCPKA_HIST_NR];
@@ -106,6 +106,16 @@ static inline struct cgroup *tcpka_sock_cgroup(const struct sock *sk)
 	struct cgroup *cgrp = sock_cgroup_ptr((struct sock_cgroup_data *)&sk->sk_cgrp_data);
 
 	return cgrp ?: &cgrp_dfl_root.cgrp;
+}
+
+/* The keepalive timer: in the icsk since 6.1.x stable (see Kbuild). */
+static inline struct timer_list *tcpka_ka_timer(struct sock *sk)
+{
+#ifdef TCPKA_HAVE_ICSK_KEEPALIVE_TIMER
+	return &inet_csk(sk)->icsk_keepalive_timer;
+#else
+	return &sk->sk_timer;
+#endif
 }
 
 /* The socket's cookie, as "ss -e" (sk:, in hex) and BPF show it. */

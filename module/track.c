@@ -230,17 +230,12 @@ static void tcpka_probing_row(struct seq_file *m, struct tcpka_rowbuf *b,
 	const struct tcp_sock *tp = tcp_sk(sk);
 	char local[TCPKA_ADDR_LEN], remote[TCPKA_ADDR_LEN];
 	unsigned int probes = READ_ONCE(icsk->icsk_probes_out);
-	const struct timer_list *t;
+	const struct timer_list *t = tcpka_ka_timer((struct sock *)sk);
 	long left = 0;
 
 	if (!probes ||
 	    !((1 << READ_ONCE(sk->sk_state)) & (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT)))
 		return;
-#ifdef TCPKA_HAVE_ICSK_KEEPALIVE_TIMER
-	t = &icsk->icsk_keepalive_timer;
-#else
-	t = &sk->sk_timer;
-#endif
 	if (timer_pending(t))
 		left = max_t(long, (long)(READ_ONCE(t->expires) - jiffies), 0);
 	tcpka_fmt_addr(local, sizeof(local), sk, false);
@@ -260,7 +255,7 @@ static int tcpka_probing_show(struct seq_file *m, void *v)
 	struct tcpka_round *r;
 	struct sock *sk;
 
-	b = kmalloc(sizeof(*b), GFP_KERNEL);
+	b = kvmalloc(sizeof(*b), GFP_KERNEL);
 	if (!b)
 		return -ENOMEM;
 	seq_puts(m, "cookie local remote cgroup probes idle next\n");
@@ -283,7 +278,7 @@ static int tcpka_probing_show(struct seq_file *m, void *v)
 	}
 	rhashtable_walk_stop(&hti);
 	rhashtable_walk_exit(&hti);
-	kfree(b);
+	kvfree(b);
 	return 0;
 }
 
