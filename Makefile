@@ -11,7 +11,7 @@
 KDIR ?= /lib/modules/$(shell uname -r)/build
 VERSION := 0.2.0
 PREFIX ?= /usr/local
-DKMS_SRC := /usr/src/tcpka-$(VERSION)
+DKMS_SRC ?= /usr/src/tcpka-$(VERSION)
 
 all: modules
 
@@ -38,14 +38,18 @@ dkms-install:
 		{ echo "dkms.conf and Makefile disagree on the version" >&2; exit 1; }
 	if dkms status -m tcpka -v $(VERSION) | grep -q .; then \
 		dkms remove -m tcpka -v $(VERSION) --all; fi
+	$(MAKE) dkms-source
+	dkms add -m tcpka -v $(VERSION)
+	dkms build -m tcpka -v $(VERSION)
+	dkms install -m tcpka -v $(VERSION)
+
+# The sources DKMS builds from (scripts/dkms-test.sh builds them too).
+dkms-source:
 	rm -rf $(DKMS_SRC)
 	install -d $(DKMS_SRC)/module $(DKMS_SRC)/include
 	install -m 0644 Kbuild Makefile dkms.conf $(DKMS_SRC)/
 	install -m 0644 module/*.c module/*.h $(DKMS_SRC)/module/
 	install -m 0644 include/*.h $(DKMS_SRC)/include/
-	dkms add -m tcpka -v $(VERSION)
-	dkms build -m tcpka -v $(VERSION)
-	dkms install -m tcpka -v $(VERSION)
 
 dkms-remove:
 	command -v dkms >/dev/null || { echo "dkms is not installed" >&2; exit 1; }
@@ -71,5 +75,5 @@ clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null || true
 	rm -rf build
 
-.PHONY: all modules install demo check bench clean dkms-install dkms-remove \
+.PHONY: all modules install demo check bench clean dkms-install dkms-remove dkms-source \
 	install-tools
