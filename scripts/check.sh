@@ -8,15 +8,17 @@
 #   - VM selftests on Debian's 6.1 and 6.12 kernels under QEMU
 #   - the same selftests on a KASAN/lockdep/kmemleak debug kernel
 #   - tcpkactl against fake /proc trees under bash, dash and busybox sh
+#   - DKMS: make dkms-source built by dkms for both kernels (temporary tree)
 # Each step's output goes to build/check/<step>.log. Ends with one line
 # "N passed, N failed" and exits non-zero on any failure.
-# TCPKA_CHECK_ONLY="build sparse checkpatch kunit vm debug tcpkactl" picks steps.
+# TCPKA_CHECK_ONLY="build sparse checkpatch kunit vm debug tcpkactl dkms"
+# picks steps.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
 logs=$TCPKA_TOP/build/check
 mkdir -p "$logs"
-only=${TCPKA_CHECK_ONLY:-build sparse checkpatch kunit vm debug tcpkactl}
+only=${TCPKA_CHECK_ONLY:-build sparse checkpatch kunit vm debug tcpkactl dkms}
 passed=0
 failed=0
 
@@ -55,16 +57,22 @@ need_pkgs make gcc libc6-dev rsync sparse qemu-system-x86 busybox-static \
 	kmod dpkg-dev linux-source-6.1
 
 # tcpkactl first: seconds, and no kernel needed.
-if want tcpkactl; then
-	log tcpkactl
-	if "$TCPKA_TOP/scripts/tcpkactl-test.sh" >"$logs/tcpkactl.log" 2>&1; then
-		count tcpkactl "$logs/tcpkactl.log"
+# counted PREFIX LOGNAME CMD...: a runner that prints its own "ok"/"not ok"
+# lines, each counted as PREFIX: NAME; its failing exit is one more.
+counted() {
+	local prefix=$1 log=$logs/$2.log
+	shift 2
+	log "$prefix"
+	if "$@" >"$log" 2>&1; then
+		count "$prefix" "$log"
 	else
-		count tcpkactl "$logs/tcpkactl.log"
-		not_ok "tcpkactl-test (see $logs/tcpkactl.log)"
-		tail -25 "$logs/tcpkactl.log" | sed 's/^/    /'
+		count "$prefix" "$log"
+		not_ok "$prefix (see $log)"
+		tail -25 "$log" | sed 's/^/    /'
 	fi
-fi
+}
+
+want tcpkactl && counted tcpkactl tcpkactl "$TCPKA_TOP/scripts/tcpkactl-test.sh"
 
 declare -A krel
 for series in 6.1 6.12; do
@@ -119,17 +127,10 @@ fi
 
 # vm NAME VMLINUZ MODULES KO [--debug]
 vm() {
-	local name=$1 log=$logs/vm-$1.log
+	local name=$1
 	shift
-	log "VM selftests on $name"
-	if "$TCPKA_TOP/scripts/vm-test.sh" --kernel "$1" --modules "$2" \
-		--ko "$3" "${@:4}" >"$log" 2>&1; then
-		count "$name" "$log"
-	else
-		count "$name" "$log"
-		not_ok "vm-$name (see $log)"
-		tail -25 "$log" | sed 's/^/    /'
-	fi
+	counted "$name" "vm-$name" "$TCPKA_TOP/scripts/vm-test.sh" \
+		--kernel "$1" --modules "$2" --ko "$3" "${@:4}"
 }
 
 if want vm; then
@@ -159,6 +160,8 @@ if want debug; then
 		tail -25 "$logs/debug-kernel.log" | sed 's/^/    /'
 	fi
 fi
+
+want dkms && counted dkms dkms "$TCPKA_TOP/scripts/dkms-test.sh"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
