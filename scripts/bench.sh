@@ -5,7 +5,10 @@
 # on every socket), alternated three times; prints each workload's median
 # with tcpka as a ratio to the median without it, and the spread of the
 # runs without it (TCG emulation is noisy: a ratio within that spread is
-# no measurable difference). TCPKA_BENCH_KERNEL=6.12 picks the other kernel.
+# no measurable difference). Then a scale run: 20000 half-open connections
+# of one cgroup, one policy write re-arming them all, and the time to read
+# /proc/net/tcpka/probing with 20000 rows. TCPKA_BENCH_KERNEL=6.12 picks the
+# other kernel.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -28,6 +31,9 @@ function median(p, w,    i, j, t, a, k) {
 $1 == "BENCH" { v[$2, $3, ++cnt[$2, $3]] = $4; unit[$3] = $5
 	if (!seen[$3]++) order[n++] = $3 }
 $1 == "STATS" { stats = stats "  " $2 " " $3 "\n" }
+$1 == "SCALE" && $3 == "policy-write" { scale = scale sprintf("  one policy write re-arming %d established sockets: %s ms\n", $2, $4) }
+$1 == "SCALE" && $3 == "readfile" { scale = scale sprintf("  /proc/net/tcpka/probing with %d rows (+ header: %s): read in %s ms\n", $2, $6, $4) }
+$1 == "SCALESTATS" && ($2 == "sockets_rearmed" || $2 == "rounds_started" || $2 == "track_overflow") { scale = scale "    " $2 " " $3 "\n" }
 END {
 	printf "%-12s %16s %16s %8s %8s\n", "workload", "without tcpka",
 		"with tcpka", "ratio", "spread"
@@ -41,4 +47,5 @@ END {
 	print "medians of 3 runs each, alternated in one boot; ratio: with / without;"
 	print "spread: (max - min) / median of the runs without tcpka"
 	printf "tcpka counters of the last run with it:\n%s", stats
+	printf "scale (half-open connections of one cgroup):\n%s", scale
 }' "$out"

@@ -17,6 +17,46 @@ phase() {
 	done
 }
 
+# Scale: $HALF established connections of one cgroup whose peer's link
+# went down; then one policy write re-arms all of them (timed), each sends
+# a probe that is lost, and /proc/net/tcpka/probing lists them all (read
+# twice, timed; intvl 120 s keeps them in the middle of their round).
+# Prints "SCALE ..." lines.
+HALF=${HALF:-20000}
+scale() {
+	local P=/selftests/tcpka_peer i sink half t0 t1
+	ulimit -n $((HALF + 1024))
+	mkdir -p /sys/fs/cgroup/bench.slice/half
+	insmod /tcpka/tcpka.ko || { echo "TCPKA-ERROR insmod"; exit 1; }
+	$P pair cB sB vcB vsB 10.99.0.1 10.99.0.2 fd00:99::1 fd00:99::2 >/dev/null
+	nsenter --net=/run/netns/sB $B sink 10.99.0.2 9000 >/tmp/sink.log 2>&1 &
+	sink=$!
+	sleep 1
+	sh -c 'echo $$ >/sys/fs/cgroup/bench.slice/half/cgroup.procs &&
+		exec nsenter --net=/run/netns/cB "$@"' sh \
+		$B halfopen "$HALF" 10.99.0.2 9000 300 >/tmp/half.log 2>&1 &
+	half=$!
+	i=0
+	until grep -q '^connected' /tmp/half.log || [ $i -ge 600 ]; do
+		sleep 1
+		i=$((i + 1))
+	done
+	$P ifdown /run/netns/sB vsB >/dev/null
+	read -r t0 i </proc/uptime
+	echo "set /bench.slice/half idle=2 intvl=120 cnt=3" >/proc/net/tcpka/policy
+	read -r t1 i </proc/uptime
+	echo "SCALE $HALF policy-write $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.0f", (b - a) * 1000 }') ms"
+	sleep 5
+	for i in 1 2; do
+		nsenter --net=/run/netns/cB $B readfile /proc/net/tcpka/probing |
+			sed "s/^/SCALE $HALF /"
+	done
+	nsenter --net=/run/netns/cB cat /proc/net/tcpka/stats | sed 's/^/SCALESTATS /'
+	kill "$sink" "$half" 2>/dev/null
+	wait
+	rmmod tcpka
+}
+
 for i in 1 2 3; do
 	phase without
 	insmod /tcpka/tcpka.ko || { echo "TCPKA-ERROR insmod"; exit 1; }
@@ -25,3 +65,4 @@ for i in 1 2 3; do
 	[ $i = 3 ] && sed 's/^/STATS /' /proc/net/tcpka/stats
 	rmmod tcpka
 done
+scale

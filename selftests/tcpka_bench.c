@@ -9,11 +9,20 @@
  *                           (the per-packet path, where tcpka has no hook)
  *   tcpka_bench idle N S    N idle keepalive connections for S seconds
  *                           while streaming, to load the keepalive timer
+ *   tcpka_bench sink ADDR PORT
+ *                           accept connections on ADDR:PORT and keep them
+ *   tcpka_bench halfopen N ADDR PORT S
+ *                           open N connections to ADDR:PORT, print
+ *                           "connected N", keep them S seconds
+ *   tcpka_bench readfile PATH
+ *                           read PATH whole, as cat would: the time it
+ *                           took and its number of lines
  *
  * Prints one "name value unit" line. Ratios are the caller's business.
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <signal.h>
@@ -153,6 +162,70 @@ static void idle(long n, long secs)
 	close(lfd);
 }
 
+static void addr_of(struct sockaddr_in *a, const char *addr, const char *port)
+{
+	memset(a, 0, sizeof(*a));
+	a->sin_family = AF_INET;
+	a->sin_port = htons(atoi(port));
+	if (inet_pton(AF_INET, addr, &a->sin_addr) != 1)
+		die("inet_pton");
+}
+
+static void sink(const char *addr, const char *port)
+{
+	struct sockaddr_in a;
+	int one = 1, fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	addr_of(&a, addr, port);
+	if (fd < 0)
+		die("socket");
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(fd, (void *)&a, sizeof(a)) || listen(fd, 4096))
+		die("listen");
+	printf("listening\n");
+	fflush(stdout);
+	/* Accepted sockets stay open (and unread) until we are killed. */
+	for (;;) {
+		if (accept(fd, NULL, NULL) >= 0 || errno == EINTR)
+			continue;
+		if (errno != EMFILE)
+			die("accept");
+		pause();
+	}
+}
+
+static void halfopen(long n, const char *addr, const char *port, long secs)
+{
+	struct sockaddr_in a;
+	long i;
+
+	addr_of(&a, addr, port);
+	for (i = 0; i < n; i++)
+		dial(&a);	/* kept open until we exit */
+	printf("connected %ld\n", n);
+	fflush(stdout);
+	sleep(secs);
+}
+
+static void readfile(const char *path)
+{
+	static char buf[1 << 16];
+	long lines = 0;
+	double t0 = now();
+	ssize_t r, i;
+	int fd = open(path, O_RDONLY);
+
+	if (fd < 0)
+		die(path);
+	while ((r = read(fd, buf, sizeof(buf))) > 0)
+		for (i = 0; i < r; i++)
+			lines += buf[i] == '\n';
+	if (r < 0)
+		die("read");
+	close(fd);
+	printf("readfile %.1f ms lines=%ld\n", (now() - t0) * 1000, lines);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 3 && !strcmp(argv[1], "churn")) {
@@ -161,8 +234,14 @@ int main(int argc, char **argv)
 		printf("stream %.1f MB/s\n", stream(atol(argv[2])));
 	} else if (argc == 4 && !strcmp(argv[1], "idle")) {
 		idle(atol(argv[2]), atol(argv[3]));
+	} else if (argc == 4 && !strcmp(argv[1], "sink")) {
+		sink(argv[2], argv[3]);
+	} else if (argc == 6 && !strcmp(argv[1], "halfopen")) {
+		halfopen(atol(argv[2]), argv[3], argv[4], atol(argv[5]));
+	} else if (argc == 3 && !strcmp(argv[1], "readfile")) {
+		readfile(argv[2]);
 	} else {
-		fprintf(stderr, "usage: tcpka_bench churn N | stream MB | idle N SECS\n");
+		fprintf(stderr, "usage: tcpka_bench churn N | stream MB | idle N SECS | sink ADDR PORT | halfopen N ADDR PORT SECS | readfile PATH\n");
 		return 2;
 	}
 	return 0;
