@@ -249,10 +249,22 @@ kill_peers() {
 
 # snap NS TAG: copy stats, cgroups and netstat of netns NS to $D/TAG.*,
 # and the time taken to $D/TAG.t.
+# The files are read one after the other: a probe that leaves in between
+# would make probes_sent and TCPKeepAlive disagree, so the snapshot is
+# taken again (up to 5 times) until TCPKeepAlive is the same before and
+# after it.
 snap() {
-	"$PEER" cat "/run/netns/$1" $PROC/stats "$D/$2.stats" \
-		$PROC/cgroups "$D/$2.cgroups" /proc/net/netstat "$D/$2.netstat" \
-		$PROC/histograms "$D/$2.histograms"
+	local i=0
+	while :; do
+		"$PEER" cat "/run/netns/$1" /proc/net/netstat "$D/$2.netstat0" \
+			$PROC/stats "$D/$2.stats" $PROC/cgroups "$D/$2.cgroups" \
+			$PROC/histograms "$D/$2.histograms" \
+			/proc/net/netstat "$D/$2.netstat"
+		i=$((i + 1))
+		[ "$(ka_file "$D/$2.netstat0")" = "$(ka "$2")" ] ||
+			[ $i -ge 5 ] && break
+	done
+	rm -f "$D/$2.netstat0"
 	uptime_now >"$D/$2.t"
 }
 
@@ -267,12 +279,14 @@ st() {
 	echo NA
 }
 
-# ka TAG: TcpExt TCPKeepAlive of snapshot TAG.
-ka() {
+# ka_file FILE: TcpExt TCPKeepAlive of a copy of /proc/net/netstat.
+ka_file() {
 	awk '$1 == "TcpExt:" { if (!n) { for (i = 2; i <= NF; i++) c[$i] = i; n = 1 }
-		else v = $(c["TCPKeepAlive"]) } END { print v == "" ? "NA" : v }' \
-		"$D/$1.netstat"
+		else v = $(c["TCPKeepAlive"]) } END { print v == "" ? "NA" : v }' "$1"
 }
+
+# ka TAG: TcpExt TCPKeepAlive of snapshot TAG.
+ka() { ka_file "$D/$1.netstat"; }
 
 # delta A B VALUE: VALUE(B) - VALUE(A), VALUE a function of a tag.
 delta() {
@@ -282,22 +296,35 @@ delta() {
 	case "$a$b" in *NA*) echo NA ;; *) echo $((b - a)) ;; esac
 }
 
-# row TAG CGROUP COLUMN: a column of a cgroup's row of /proc/net/tcpka/cgroups.
-row() {
-	local v
-	v=$(awk -v p="$2" -v col="$3" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
-		$1 == p { print $(c[col]) }' "$D/$1.cgroups" 2>/dev/null)
+# cell FILE COLUMN NAME=VALUE...: COLUMN of the first row of FILE (a
+# header line naming the columns, then rows) whose named columns have these
+# values; NA if none.
+cell() {
+	local f=$1 col=$2 v
+	shift 2
+	v=$(awk -v col="$col" -v conds="$*" 'NR == 1 {
+			for (i = 1; i <= NF; i++) c[$i] = i
+			n = split(conds, cs, " ")
+			next
+		}
+		{
+			for (k = 1; k <= n; k++) {
+				j = index(cs[k], "=")
+				if ($(c[substr(cs[k], 1, j - 1)]) != substr(cs[k], j + 1))
+					next
+			}
+			print $(c[col])
+			exit
+		}' "$f" 2>/dev/null)
 	echo "${v:-NA}"
 }
 
+# row TAG CGROUP COLUMN: a column of a cgroup's row of /proc/net/tcpka/cgroups.
+row() { cell "$D/$1.cgroups" "$3" "cgroup=$2"; }
+
 # hist TAG CGROUP HISTOGRAM COLUMN: a column of a row of
 # /proc/net/tcpka/histograms in snapshot TAG.
-hist() {
-	local v
-	v=$(awk -v p="$2" -v h="$3" -v col="$4" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
-		$1 == p && $2 == h { print $(c[col]) }' "$D/$1.histograms" 2>/dev/null)
-	echo "${v:-NA}"
-}
+hist() { cell "$D/$1.histograms" "$4" "cgroup=$2" "histogram=$3"; }
 
 # expect_stats TAG key=value...: several stats counters at once.
 expect_stats() {

@@ -451,12 +451,7 @@ t_enabled() {
 # --- the half-open suspects: /proc/net/tcpka/probing --------------------
 # probing_row TAG REMOTE COLUMN: a column of the row of a probing snapshot
 # whose remote end is REMOTE.
-probing_row() {
-	local v
-	v=$(awk -v r="$2" -v col="$3" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
-		$3 == r { print $(c[col]) }' "$D/$1.probing" 2>/dev/null)
-	echo "${v:-NA}"
-}
+probing_row() { cell "$D/$1.probing" "$3" "remote=$2"; }
 
 t_probing() {
 	local cgs=/tcpka.slice/$T a4 a6 ax r4 r6 t ck

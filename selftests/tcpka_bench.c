@@ -223,7 +223,7 @@ static void readfile(const char *path)
 	if (r < 0)
 		die("read");
 	close(fd);
-	printf("readfile %.1f ms lines=%ld\n", (now() - t0) * 1000, lines);
+	printf("%s %.1f ms lines=%ld\n", __func__, (now() - t0) * 1000, lines);
 }
 
 int main(int argc, char **argv)
@@ -241,7 +241,8 @@ int main(int argc, char **argv)
 	} else if (argc == 3 && !strcmp(argv[1], "readfile")) {
 		readfile(argv[2]);
 	} else {
-		fprintf(stderr, "usage: tcpka_bench churn N | stream MB | idle N SECS | sink ADDR PORT | halfopen N ADDR PORT SECS | readfile PATH\n");
+		fprintf(stderr, "usage: tcpka_bench churn N | stream MB | idle N SECS |\n"
+			"       sink ADDR PORT | halfopen N ADDR PORT SECS | readfile PATH\n");
 		return 2;
 	}
 	return 0;
