@@ -87,6 +87,29 @@ fetch_kernel() {
 	echo "$dir/root/usr/src/linux-headers-$krel"
 }
 
+# promtool_bin: Debian's promtool, from the prometheus package downloaded
+# and unpacked under $TCPKA_CACHE (never installed: the package would start
+# a Prometheus server on the host). Prints its path.
+promtool_bin() {
+	local ver dir
+	need_pkgs dpkg-dev
+	apt_ready
+	ver=$(apt-cache policy prometheus 2>/dev/null | sed -n 's/^ *Candidate: //p')
+	[ -n "$ver" ] && [ "$ver" != "(none)" ] || die "no prometheus package known to apt"
+	dir=$TCPKA_CACHE/prometheus-$ver
+	if [ ! -e "$dir/.done" ]; then
+		rm -rf "$dir" && mkdir -p "$dir/debs" "$dir/root"
+		log "downloading prometheus $ver (for promtool)"
+		(cd "$dir/debs" && apt-get download -q prometheus >/dev/null 2>&1) ||
+			die "apt-get download prometheus failed"
+		dpkg -x "$dir"/debs/*.deb "$dir/root"
+		rm -rf "$dir/debs"
+		[ -x "$dir/root/usr/bin/promtool" ] || die "no promtool in the prometheus package"
+		touch "$dir/.done"
+	fi
+	echo "$dir/root/usr/bin/promtool"
+}
+
 # kernel_image KREL: path of the vmlinuz of a fetched kernel.
 kernel_image() { echo "$TCPKA_CACHE/k-$1/root/boot/vmlinuz-$1"; }
 # kernel_modules KREL: the lib/modules/KREL directory of a fetched kernel.

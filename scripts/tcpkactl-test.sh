@@ -4,7 +4,8 @@
 # every check under bash, dash and busybox sh (busybox awk then too: its
 # sh runs its own applets). Prints "ok - NAME" / "not ok - NAME" per check;
 # exits non-zero on any failure. Prometheus output is checked by promtool
-# (Debian's prometheus package) and by a strict parser below.
+# (from Debian's prometheus package, unpacked into the cache, not installed)
+# and by a strict parser below.
 # Checks are strings given to eval, expanded when they run; $sh may be two
 # words ("busybox sh").
 # shellcheck disable=SC2016,SC2034,SC2086,SC2001,SC1091
@@ -12,7 +13,8 @@ set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
 CTL=${TCPKA_CTL:-$TCPKA_TOP/scripts/tcpkactl}
-need_pkgs busybox-static dash prometheus strace e2fsprogs util-linux shellcheck
+need_pkgs busybox-static dash strace e2fsprogs util-linux shellcheck
+promtool=$(promtool_bin)
 
 work=$(mktemp -d /tmp/tcpkactl-test.XXXXXX)
 chmod 0755 "$work"
@@ -487,7 +489,7 @@ $(cat "$work/big")" ]'
 		t "prometheus ($layout columns): exit 0, strict parse" eval \
 			'[ $rc -eq 0 ] && prom_strict "$work/m.prom"'
 		t "prometheus ($layout columns): promtool check metrics" eval \
-			'promtool check metrics <"$work/m.prom" >"$work/promtool" 2>&1 ||
+			'"$promtool" check metrics <"$work/m.prom" >"$work/promtool" 2>&1 ||
 			{ cat "$work/promtool"; false; }'
 		t "prometheus ($layout columns): values" eval '
 			hasline "$out" "tcpka_outcome_rst_total 1" &&
