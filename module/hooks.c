@@ -13,6 +13,11 @@
  *   tcp:tcp_destroy_sock       drop the socket's round record
  *   cgroup:cgroup_mkdir        a policy's cgroup was created again: rebind
  *   kprobe tcp_write_wakeup    a keepalive probe leaves (LINUX_MIB_TCPKEEPALIVE)
+ *   kprobe inet_csk_reset_keepalive_timer
+ *                              after a probe, in the keepalive timer: the
+ *                              kernel counted it in icsk_probes_out (a probe
+ *                              dropped on this host is not, and is retried
+ *                              soon): only then is it a probe of a round
  *   kretprobe tcp_keepalive_timer
  *                              entry: an answered round ends in ack;
  *                              entry to return: "inside the keepalive timer"
@@ -38,6 +43,17 @@
 
 /* The socket whose keepalive timer runs on this CPU, if any. */
 static DEFINE_PER_CPU(const struct sock *, tcpka_ka_sk);
+
+/*
+ * A keepalive probe sent by this CPU's keepalive timer run, waiting for
+ * the kernel to count it (the timer re-arms itself right after).
+ */
+struct tcpka_pending {
+	const struct sock *sk;
+	unsigned int probes_out;	/* before the probe */
+};
+
+static DEFINE_PER_CPU(struct tcpka_pending, tcpka_pending);
 
 static bool tcpka_is_tcp(const struct sock *sk)
 {
@@ -130,13 +146,45 @@ static int tcpka_kp_write_wakeup(struct kprobe *p, struct pt_regs *regs)
 	if (!n)
 		return 0;
 	tcpka_count(sk, TCPKA_MIB_PROBES, n);
-	tcpka_track_event(sk, TCPKA_EV_PROBE);
+	if (__this_cpu_read(tcpka_ka_sk) != sk) {
+		tcpka_track_event(sk, TCPKA_EV_PROBE);
+		return 0;
+	}
+	__this_cpu_write(tcpka_pending.sk, sk);
+	__this_cpu_write(tcpka_pending.probes_out,
+			 READ_ONCE(inet_csk(sk)->icsk_probes_out));
 	return 0;
 }
 
 static struct kprobe tcpka_kp_wakeup = {
 	.symbol_name	= "tcp_write_wakeup",
 	.pre_handler	= tcpka_kp_write_wakeup,
+};
+
+/*
+ * void inet_csk_reset_keepalive_timer(struct sock *sk, unsigned long len)
+ * tcp_keepalive_timer() calls it right after a probe, the socket still
+ * locked: icsk_probes_out has moved if the probe left, and has not if it
+ * was dropped on this host (tcp_write_wakeup() > 0: the timer tries again
+ * in TCP_RESOURCE_PROBE_INTERVAL), which must not read as an answer.
+ */
+static int tcpka_kp_reset_ka(struct kprobe *p, struct pt_regs *regs)
+{
+	const struct sock *sk = (void *)regs_get_kernel_argument(regs, 0);
+	unsigned int before;
+
+	if (__this_cpu_read(tcpka_pending.sk) != sk)
+		return 0;
+	__this_cpu_write(tcpka_pending.sk, NULL);
+	before = __this_cpu_read(tcpka_pending.probes_out);
+	if (READ_ONCE(inet_csk(sk)->icsk_probes_out) != before)
+		tcpka_track_event_at(sk, TCPKA_EV_PROBE, before);
+	return 0;
+}
+
+static struct kprobe tcpka_kp_reset = {
+	.symbol_name	= "inet_csk_reset_keepalive_timer",
+	.pre_handler	= tcpka_kp_reset_ka,
 };
 
 /* static void tcp_keepalive_timer(struct timer_list *t) */
@@ -168,6 +216,7 @@ static int tcpka_krp_timer_return(struct kretprobe_instance *ri,
 				  struct pt_regs *regs)
 {
 	__this_cpu_write(tcpka_ka_sk, NULL);
+	__this_cpu_write(tcpka_pending.sk, NULL);
 	return 0;
 }
 
@@ -295,10 +344,16 @@ int tcpka_hooks_init(void)
 		pr_err("tcpka: kretprobe on tcp_keepalive_timer: %d\n", err);
 		return err;
 	}
+	err = register_kprobe(&tcpka_kp_reset);
+	if (err) {
+		pr_err("tcpka: kprobe on inet_csk_reset_keepalive_timer: %d\n",
+		       err);
+		goto err_krp;
+	}
 	err = register_kprobe(&tcpka_kp_wakeup);
 	if (err) {
 		pr_err("tcpka: kprobe on tcp_write_wakeup: %d\n", err);
-		goto err_krp;
+		goto err_reset;
 	}
 	for (i = 0; i < ARRAY_SIZE(tcpka_krp_sockopt); i++)
 		tcpka_krp_sockopt[i].maxactive = 4 * num_possible_cpus();
@@ -326,6 +381,8 @@ err_tps:
 			      ARRAY_SIZE(tcpka_krp_sockopt_ptrs));
 err_kp:
 	unregister_kprobe(&tcpka_kp_wakeup);
+err_reset:
+	unregister_kprobe(&tcpka_kp_reset);
 err_krp:
 	unregister_kretprobe(&tcpka_krp_timer);
 	return err;
@@ -337,6 +394,7 @@ void tcpka_hooks_exit(void)
 	unregister_kretprobes(tcpka_krp_sockopt_ptrs,
 			      ARRAY_SIZE(tcpka_krp_sockopt_ptrs));
 	unregister_kprobe(&tcpka_kp_wakeup);
+	unregister_kprobe(&tcpka_kp_reset);
 	unregister_kretprobe(&tcpka_krp_timer);
 	/* Handlers still running on other CPUs finish before we free. */
 	tracepoint_synchronize_unregister();

@@ -95,6 +95,8 @@ int tcpka_stats_proc_create(struct proc_dir_entry *dir);
 int tcpka_track_init(void);
 void tcpka_track_exit(void);
 void tcpka_track_event(const struct sock *sk, enum tcpka_event ev);
+void tcpka_track_event_at(const struct sock *sk, enum tcpka_event ev,
+			  unsigned int probes);
 int tcpka_track_proc_create(struct proc_dir_entry *dir);
 
 /* hooks.c */

@@ -202,7 +202,20 @@ static void tcpka_round_end(const struct sock *sk, enum tcpka_outcome out,
  */
 void tcpka_track_event(const struct sock *sk, enum tcpka_event ev)
 {
-	unsigned int probes = READ_ONCE(inet_csk(sk)->icsk_probes_out);
+	tcpka_track_event_at(sk, ev, READ_ONCE(inet_csk(sk)->icsk_probes_out));
+}
+
+/**
+ * tcpka_track_event_at - tcpka_track_event() with icsk_probes_out as it was
+ * @sk: a TCP socket
+ * @ev: what happened
+ * @probes: icsk_probes_out when it happened
+ *
+ * Context: tracepoint or kprobe handler; sleeps never.
+ */
+void tcpka_track_event_at(const struct sock *sk, enum tcpka_event ev,
+			  unsigned int probes)
+{
 	bool in_round = tcpka_round_find(sk);
 	struct tcpka_verdict v;
 	int err;
