@@ -210,9 +210,12 @@ t_timeout() {
 	# idle 2 + cnt 2 x intvl 1 = 4 s
 	expect_elapsed cli 3.5 6.5
 	snap "c$N" c2
-	expect_stats c2 sockets_enforced=1 probes_sent=2 rounds_started=1 \
+	expect_stats c2 sockets_enforced=1 rounds_started=1 \
 		outcome_timeout=1 outcome_ack=0 outcome_rst=0 rounds_abandoned=0
-	expect_eq "TCPKeepAlive delta" "$(delta c0 c2 ka)" 2
+	# cnt probes on the wire; a probe dropped on this host while the
+	# link goes down is sent again (and counted, by the kernel too).
+	expect_ge "c2 probes_sent" "$(st c2 probes_sent)" 2
+	expect_ge "TCPKeepAlive delta" "$(delta c0 c2 ka)" 2
 	expect_probes_match c0 c2
 	expect_eq "c2 row cli outcome_timeout" \
 		"$(row c2 "$cgs/cli" outcome_timeout)" 1
@@ -249,8 +252,9 @@ t_user_timeout() {
 	# Probes at 1 s and 2 s; the timer at 3 s finds 2.5 s passed.
 	expect_elapsed cli 2.5 5
 	snap "c$N" c1
-	expect_stats c1 sockets_enforced=1 probes_sent=2 rounds_started=1 \
+	expect_stats c1 sockets_enforced=1 rounds_started=1 \
 		outcome_timeout=1 outcome_ack=0 outcome_rst=0 rounds_abandoned=0
+	expect_ge "c1 probes_sent" "$(st c1 probes_sent)" 2
 	expect_probes_match c0 c1
 }
 
@@ -274,8 +278,9 @@ t_abandoned() {
 	expect_eq "sample1 rounds_started" "$(pv cli sample1 rounds_started)" 1
 	sleep 0.5
 	snap "c$N" c1
-	expect_stats c1 sockets_enforced=1 probes_sent=1 rounds_started=1 \
+	expect_stats c1 sockets_enforced=1 rounds_started=1 \
 		rounds_abandoned=1 outcome_ack=0 outcome_rst=0 outcome_timeout=0
+	expect_ge "c1 probes_sent" "$(st c1 probes_sent)" 1
 	expect_probes_match c0 c1
 	expect_eq "row cli rounds_abandoned" \
 		"$(row c1 "$cgs/cli" rounds_abandoned)" 1
@@ -1029,7 +1034,7 @@ t_rmmod_midround() {
 		expect_elapsed $p 4.5 8
 	done
 	snap "c$N" c2
-	expect_eq "TCPKeepAlive delta (3 probes x 2 sockets)" "$(delta c0 c2 ka)" 6
+	expect_ge "TCPKeepAlive delta (3 probes x 2 sockets)" "$(delta c0 c2 ka)" 6
 	peer_end cx 12
 	expect_eq "cx read" "$(pv cx end result)" ALIVE
 	snap "c${N}x" x2
