@@ -135,6 +135,8 @@ struct tcpka_verdict {
 
 struct tcpka_verdict tcpka_classify(bool in_round, enum tcpka_event ev,
 				    unsigned int probes_out);
+unsigned int tcpka_outstanding(bool in_round, bool answered,
+			       unsigned int probes_out);
 
 /* Counters, per network namespace and per cgroup. */
 enum tcpka_mib {
@@ -151,6 +153,7 @@ enum tcpka_mib {
 	TCPKA_MIB_REENFORCED,		/* force_reapplied */
 	TCPKA_MIB_REARMED,		/* sockets_rearmed */
 	TCPKA_MIB_DRY_RUN,		/* dry_run_matched */
+	TCPKA_MIB_HOOKS_MISSED,		/* hooks_missed: host-wide, not per netns */
 	TCPKA_MIB_NR,
 };
 

@@ -268,6 +268,61 @@ static void tcpka_outcome_names_name_outcomes(struct kunit *test)
 			   "abandoned");
 }
 
+
+/*
+ * tcpka_outstanding(): with a round on, the answer decides, not the u8
+ * icsk_probes_out: a probe dropped on this host leaves it at 0, and a long
+ * user_timeout wraps it past 255; neither may read as an ack.
+ */
+static void tcpka_outstanding_answer_decides(struct kunit *test)
+{
+	static const unsigned int probes[] = { 0, 1, 2, 9, 127, 255 };
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(probes); i++) {
+		KUNIT_EXPECT_EQ_MSG(test, tcpka_outstanding(true, true, probes[i]),
+				    0U, "answered, probes_out=%u", probes[i]);
+		KUNIT_EXPECT_EQ_MSG(test, tcpka_outstanding(false, false, probes[i]),
+				    probes[i], "no round, probes_out=%u", probes[i]);
+		KUNIT_EXPECT_GE_MSG(test, tcpka_outstanding(true, false, probes[i]),
+				    1U, "unanswered, probes_out=%u", probes[i]);
+	}
+	KUNIT_EXPECT_EQ(test, tcpka_outstanding(true, false, 3), 3U);
+}
+
+/* 256 probes with no answer: icsk_probes_out (u8) reads 0 at the 256th. */
+static void tcpka_classify_probes_out_wrap_is_no_ack(struct kunit *test)
+{
+	struct tcpka_verdict v;
+	unsigned int n;
+	u8 probes_out = 0;
+	bool in_round = false;
+
+	for (n = 0; n < 600; n++) {
+		v = tcpka_classify(in_round, TCPKA_EV_PROBE,
+				   tcpka_outstanding(in_round, false, probes_out));
+		KUNIT_EXPECT_EQ_MSG(test, v.outcome, TCPKA_OUT_NONE,
+				    "probe %u (probes_out %u)", n, probes_out);
+		KUNIT_EXPECT_EQ_MSG(test, v.start, n == 0, "probe %u", n);
+		in_round = v.in_round;
+		probes_out++;
+		v = tcpka_classify(in_round, TCPKA_EV_TIMER,
+				   tcpka_outstanding(in_round, false, probes_out));
+		KUNIT_EXPECT_EQ_MSG(test, v.outcome, TCPKA_OUT_NONE,
+				    "timer after probe %u (probes_out %u)", n,
+				    probes_out);
+		KUNIT_EXPECT_TRUE(test, v.in_round);
+	}
+	/* The timer then gives up: a timeout, not an ack. */
+	v = tcpka_classify(in_round, TCPKA_EV_TIMER_CLOSE,
+			   tcpka_outstanding(in_round, false, probes_out));
+	KUNIT_EXPECT_EQ(test, v.outcome, TCPKA_OUT_TIMEOUT);
+	/* And an answer at any point ends the round in ack. */
+	v = tcpka_classify(true, TCPKA_EV_TIMER, tcpka_outstanding(true, true, 0));
+	KUNIT_EXPECT_EQ(test, v.outcome, TCPKA_OUT_ACK);
+	KUNIT_EXPECT_FALSE(test, v.in_round);
+}
+
 static struct kunit_case tcpka_classify_cases[] = {
 	KUNIT_CASE(tcpka_classify_probe_event),
 	KUNIT_CASE(tcpka_classify_timer_event),
@@ -279,6 +334,8 @@ static struct kunit_case tcpka_classify_cases[] = {
 	KUNIT_CASE(tcpka_classify_ends_each_round_once),
 	KUNIT_CASE(tcpka_classify_counts_user_timeout_outside_rounds),
 	KUNIT_CASE(tcpka_outcome_names_name_outcomes),
+	KUNIT_CASE(tcpka_outstanding_answer_decides),
+	KUNIT_CASE(tcpka_classify_probes_out_wrap_is_no_ack),
 	{}
 };
 

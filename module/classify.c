@@ -7,7 +7,7 @@
  * it on any acceptable ACK (tcp_ack()), so the round's fate can be read at
  * the events that follow, with no hook on the per-packet path:
  *
- *   keepalive timer fires, probes_out == 0    -> ack (the peer answered)
+ *   keepalive timer fires, round answered     -> ack (the peer answered)
  *   RST received, probes_out > 0              -> rst
  *   keepalive timer closes the socket         -> timeout (cnt probes or
  *                                                user_timeout ran out)
@@ -21,6 +21,10 @@
  *
  * Each round ends in exactly one of them; the caller makes that so by
  * removing its record of the round before it counts an outcome.
+ *
+ * "probes_out" here is what tcpka_outstanding() makes of the kernel's
+ * icsk_probes_out: with a round on, whether the peer was heard since the
+ * round's first probe decides, not the counter itself.
  */
 
 #include "tcpka.h"
@@ -76,4 +80,26 @@ struct tcpka_verdict tcpka_classify(bool in_round, enum tcpka_event ev,
 		break;
 	}
 	return v;
+}
+
+/**
+ * tcpka_outstanding - the unanswered probes tcpka_classify() works with
+ * @in_round: a round is in progress (its first probe left)
+ * @answered: the peer was heard since that first probe
+ * @probes_out: the kernel's icsk_probes_out
+ *
+ * With a round on, an unanswered round has at least one probe out even
+ * when icsk_probes_out reads 0: the first probe was dropped on this host
+ * (the kernel counts it only once it left, and tries again), or the u8
+ * counter wrapped past 255 with a long user_timeout. Neither is an answer.
+ * An answered round has none, whatever the counter says.
+ */
+unsigned int tcpka_outstanding(bool in_round, bool answered,
+			       unsigned int probes_out)
+{
+	if (!in_round)
+		return probes_out;
+	if (answered)
+		return 0;
+	return probes_out ?: 1;
 }

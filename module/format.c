@@ -22,6 +22,7 @@ const char *const tcpka_mib_names[TCPKA_MIB_NR] = {
 	[TCPKA_MIB_REENFORCED]		= "force_reapplied",
 	[TCPKA_MIB_REARMED]		= "sockets_rearmed",
 	[TCPKA_MIB_DRY_RUN]		= "dry_run_matched",
+	[TCPKA_MIB_HOOKS_MISSED]	= "hooks_missed",
 };
 
 const enum tcpka_mib tcpka_row_mibs[TCPKA_ROW_MIBS] = {

@@ -6,25 +6,25 @@
  *
  *   sock:inet_sock_set_state   ESTABLISHED: apply the policy;
  *                              leaving ESTABLISHED/CLOSE_WAIT: a round ends
- *                              (timeout if inside the keepalive timer,
- *                              user_timeout if the retransmission timer
- *                              gave up on TCP_USER_TIMEOUT)
+ *                              (timeout if a timer gave up on an unanswered
+ *                              round, user_timeout if the retransmission
+ *                              timer gave up on TCP_USER_TIMEOUT: both read
+ *                              from the socket's own state)
  *   tcp:tcp_receive_reset      rst
  *   tcp:tcp_destroy_sock       drop the socket's round record
  *   cgroup:cgroup_mkdir        a policy's cgroup was created again: rebind
  *   kprobe tcp_write_wakeup    a keepalive probe leaves (LINUX_MIB_TCPKEEPALIVE)
- *   kprobe inet_csk_reset_keepalive_timer
- *                              after a probe, in the keepalive timer: the
- *                              kernel counted it in icsk_probes_out (a probe
- *                              dropped on this host is not, and is retried
- *                              soon): only then is it a probe of a round
- *   kretprobe tcp_keepalive_timer
- *                              entry: an answered round ends in ack;
- *                              entry to return: "inside the keepalive timer"
+ *   kprobe tcp_keepalive_timer entry: an answered round ends in ack
  *   kretprobe tcp_setsockopt, sock_setsockopt
  *                              an application changed a keepalive option:
  *                              a mode=force policy is put back (per call,
  *                              only for those options)
+ *
+ * The keepalive hooks run only in the timer softirq, which no other softirq
+ * interrupts, so they are never hit while another kprobe handler of this
+ * CPU runs, and no per-CPU state says which socket a timer is working on.
+ * Hits kprobes still miss (a handler of another kprobe user interrupted)
+ * are shown as hooks_missed in the stats file.
  *
  * Only tcp_send_reset and tcp_bad_csum are exported to modules, so the
  * tracepoints are found by name with for_each_kernel_tracepoint(), as
@@ -41,20 +41,6 @@
 #include <net/tcp.h>
 #include "tcpka_mod.h"
 
-/* The socket whose keepalive timer runs on this CPU, if any. */
-static DEFINE_PER_CPU(const struct sock *, tcpka_ka_sk);
-
-/*
- * A keepalive probe sent by this CPU's keepalive timer run, waiting for
- * the kernel to count it (the timer re-arms itself right after).
- */
-struct tcpka_pending {
-	const struct sock *sk;
-	unsigned int probes_out;	/* before the probe */
-};
-
-static DEFINE_PER_CPU(struct tcpka_pending, tcpka_pending);
-
 static bool tcpka_is_tcp(const struct sock *sk)
 {
 	return sk->sk_protocol == IPPROTO_TCP && sk->sk_type == SOCK_STREAM &&
@@ -69,7 +55,7 @@ static bool tcpka_is_tcp(const struct sock *sk)
  * TCP_USER_TIMEOUT: tcp_write_err() sets sk_err to the soft error or
  * ETIMEDOUT just before tcp_done(), after retransmissions or probes that
  * tcp_write_queue_purge() leaves counted. Keepalive's own closes are told
- * apart by the caller (tcpka_ka_sk); an RST sets ECONNRESET or EPIPE, a
+ * apart first (tcpka_track_close()); an RST sets ECONNRESET or EPIPE, a
  * local abort ECONNABORTED.
  */
 static bool tcpka_closed_by_uto(const struct sock *sk, int newstate)
@@ -81,6 +67,22 @@ static bool tcpka_closed_by_uto(const struct sock *sk, int newstate)
 	       READ_ONCE(icsk->icsk_user_timeout) &&
 	       (READ_ONCE(icsk->icsk_retransmits) ||
 		READ_ONCE(icsk->icsk_probes_out)) &&
+	       err == (READ_ONCE(sk->sk_err_soft) ?: ETIMEDOUT);
+}
+
+/*
+ * Closed by a timer that gave up with nothing retransmitted: the keepalive
+ * timer (cnt probes, or user_timeout, ran out) or the zero-window probe
+ * timer. tcp_write_err() sets sk_err as below and purges the write queue
+ * before tcp_done() changes the state; an RST sets ECONNRESET or EPIPE, a
+ * local abort ECONNABORTED, a plain close no error at all.
+ */
+static bool tcpka_closed_by_timer(const struct sock *sk, int newstate)
+{
+	int err = READ_ONCE(sk->sk_err);
+
+	return newstate == TCP_CLOSE && err &&
+	       !READ_ONCE(inet_csk(sk)->icsk_retransmits) &&
 	       err == (READ_ONCE(sk->sk_err_soft) ?: ETIMEDOUT);
 }
 
@@ -96,12 +98,8 @@ static void tcpka_tp_set_state(void *data, const struct sock *sk,
 	}
 	if (!((1 << oldstate) & TCPF_LIVE) || ((1 << newstate) & TCPF_LIVE))
 		return;
-	if (__this_cpu_read(tcpka_ka_sk) == sk)
-		tcpka_track_event(sk, TCPKA_EV_TIMER_CLOSE);
-	else if (tcpka_closed_by_uto(sk, newstate))
-		tcpka_track_event(sk, TCPKA_EV_UTO_CLOSE);
-	else
-		tcpka_track_event(sk, TCPKA_EV_CLOSE);
+	tcpka_track_close(sk, tcpka_closed_by_timer(sk, newstate),
+			  tcpka_closed_by_uto(sk, newstate));
 }
 
 static void tcpka_tp_receive_reset(void *data, const struct sock *sk)
@@ -146,13 +144,7 @@ static int tcpka_kp_write_wakeup(struct kprobe *p, struct pt_regs *regs)
 	if (!n)
 		return 0;
 	tcpka_count(sk, TCPKA_MIB_PROBES, n);
-	if (__this_cpu_read(tcpka_ka_sk) != sk) {
-		tcpka_track_event(sk, TCPKA_EV_PROBE);
-		return 0;
-	}
-	__this_cpu_write(tcpka_pending.sk, sk);
-	__this_cpu_write(tcpka_pending.probes_out,
-			 READ_ONCE(inet_csk(sk)->icsk_probes_out));
+	tcpka_track_event(sk, TCPKA_EV_PROBE);
 	return 0;
 }
 
@@ -162,68 +154,24 @@ static struct kprobe tcpka_kp_wakeup = {
 };
 
 /*
- * void inet_csk_reset_keepalive_timer(struct sock *sk, unsigned long len)
- * tcp_keepalive_timer() calls it right after a probe, the socket still
- * locked: icsk_probes_out has moved if the probe left, and has not if it
- * was dropped on this host (tcp_write_wakeup() > 0: the timer tries again
- * in TCP_RESOURCE_PROBE_INTERVAL), which must not read as an answer.
+ * static void tcp_keepalive_timer(struct timer_list *t), on entry: before
+ * the timer locks the socket, so the round's end is claimed (track.c).
  */
-static int tcpka_kp_reset_ka(struct kprobe *p, struct pt_regs *regs)
-{
-	const struct sock *sk = (void *)regs_get_kernel_argument(regs, 0);
-	unsigned int before;
-
-	if (__this_cpu_read(tcpka_pending.sk) != sk)
-		return 0;
-	__this_cpu_write(tcpka_pending.sk, NULL);
-	before = __this_cpu_read(tcpka_pending.probes_out);
-	if (READ_ONCE(inet_csk(sk)->icsk_probes_out) != before)
-		tcpka_track_event_at(sk, TCPKA_EV_PROBE, before);
-	return 0;
-}
-
-static struct kprobe tcpka_kp_reset = {
-	.symbol_name	= "inet_csk_reset_keepalive_timer",
-	.pre_handler	= tcpka_kp_reset_ka,
-};
-
-/* static void tcp_keepalive_timer(struct timer_list *t) */
-static const struct sock *tcpka_timer_sock(struct timer_list *t)
-{
-#ifdef TCPKA_HAVE_ICSK_KEEPALIVE_TIMER
-	return &container_of(t, struct inet_connection_sock,
-			     icsk_keepalive_timer)->icsk_inet.sk;
-#else
-	return container_of(t, struct sock, sk_timer);
-#endif
-}
-
-static int tcpka_krp_timer_entry(struct kretprobe_instance *ri,
-				 struct pt_regs *regs)
+static int tcpka_kp_timer(struct kprobe *p, struct pt_regs *regs)
 {
 	struct timer_list *t = (void *)regs_get_kernel_argument(regs, 0);
-	const struct sock *sk = tcpka_timer_sock(t);
+	const struct sock *sk = &container_of(t, struct inet_connection_sock,
+					      icsk_keepalive_timer)->icsk_inet.sk;
 
 	/* The timer's storage is shared with MPTCP's own timer. */
-	if (!tcpka_is_tcp(sk))
-		return 0;
-	__this_cpu_write(tcpka_ka_sk, sk);
-	tcpka_track_event(sk, TCPKA_EV_TIMER);
+	if (tcpka_is_tcp(sk))
+		tcpka_track_event(sk, TCPKA_EV_TIMER);
 	return 0;
 }
 
-static int tcpka_krp_timer_return(struct kretprobe_instance *ri,
-				  struct pt_regs *regs)
-{
-	__this_cpu_write(tcpka_ka_sk, NULL);
-	__this_cpu_write(tcpka_pending.sk, NULL);
-	return 0;
-}
-
-static struct kretprobe tcpka_krp_timer = {
-	.kp.symbol_name	= "tcp_keepalive_timer",
-	.entry_handler	= tcpka_krp_timer_entry,
-	.handler	= tcpka_krp_timer_return,
+static struct kprobe tcpka_kp_timer_entry = {
+	.symbol_name	= "tcp_keepalive_timer",
+	.pre_handler	= tcpka_kp_timer,
 };
 
 /*
@@ -338,22 +286,15 @@ int tcpka_hooks_init(void)
 	}
 
 	/* Rounds in progress must be known before any of them can end. */
-	tcpka_krp_timer.maxactive = 4 * num_possible_cpus();
-	err = register_kretprobe(&tcpka_krp_timer);
+	err = register_kprobe(&tcpka_kp_timer_entry);
 	if (err) {
-		pr_err("tcpka: kretprobe on tcp_keepalive_timer: %d\n", err);
+		pr_err("tcpka: kprobe on tcp_keepalive_timer: %d\n", err);
 		return err;
-	}
-	err = register_kprobe(&tcpka_kp_reset);
-	if (err) {
-		pr_err("tcpka: kprobe on inet_csk_reset_keepalive_timer: %d\n",
-		       err);
-		goto err_krp;
 	}
 	err = register_kprobe(&tcpka_kp_wakeup);
 	if (err) {
 		pr_err("tcpka: kprobe on tcp_write_wakeup: %d\n", err);
-		goto err_reset;
+		goto err_timer;
 	}
 	for (i = 0; i < ARRAY_SIZE(tcpka_krp_sockopt); i++)
 		tcpka_krp_sockopt[i].maxactive = 4 * num_possible_cpus();
@@ -381,10 +322,8 @@ err_tps:
 			      ARRAY_SIZE(tcpka_krp_sockopt_ptrs));
 err_kp:
 	unregister_kprobe(&tcpka_kp_wakeup);
-err_reset:
-	unregister_kprobe(&tcpka_kp_reset);
-err_krp:
-	unregister_kretprobe(&tcpka_krp_timer);
+err_timer:
+	unregister_kprobe(&tcpka_kp_timer_entry);
 	return err;
 }
 
@@ -394,9 +333,27 @@ void tcpka_hooks_exit(void)
 	unregister_kretprobes(tcpka_krp_sockopt_ptrs,
 			      ARRAY_SIZE(tcpka_krp_sockopt_ptrs));
 	unregister_kprobe(&tcpka_kp_wakeup);
-	unregister_kprobe(&tcpka_kp_reset);
-	unregister_kretprobe(&tcpka_krp_timer);
+	unregister_kprobe(&tcpka_kp_timer_entry);
 	/* Handlers still running on other CPUs finish before we free. */
 	tracepoint_synchronize_unregister();
 	synchronize_rcu();
+}
+
+/**
+ * tcpka_hooks_missed - kprobe hits dropped since load, host-wide
+ *
+ * A kprobe hit while another kprobe handler runs on the same CPU is not
+ * handled, only counted (struct kprobe.nmissed; for a kretprobe also the
+ * returns it had no instance for).
+ */
+unsigned long tcpka_hooks_missed(void)
+{
+	unsigned long n = READ_ONCE(tcpka_kp_timer_entry.nmissed) +
+			  READ_ONCE(tcpka_kp_wakeup.nmissed);
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(tcpka_krp_sockopt); i++)
+		n += READ_ONCE(tcpka_krp_sockopt[i].kp.nmissed) +
+		     READ_ONCE(tcpka_krp_sockopt[i].nmissed);
+	return n;
 }

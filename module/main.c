@@ -51,6 +51,7 @@ static int __init tcpka_init(void)
 	return 0;
 
 err_netns:
+	tcpka_policy_stop();
 	tcpka_netns_exit();
 err_track:
 	tcpka_track_exit();
@@ -59,9 +60,15 @@ err_policy:
 	return err;
 }
 
+/*
+ * Reverse order of init, with one step first: once the hooks are gone
+ * nothing queues the rebind work, and it is stopped before the per-netns
+ * counters it writes into are freed.
+ */
 static void __exit tcpka_exit(void)
 {
 	tcpka_hooks_exit();
+	tcpka_policy_stop();
 	tcpka_netns_exit();
 	tcpka_track_exit();
 	tcpka_policy_exit();

@@ -447,10 +447,19 @@ int tcpka_policy_init(void)
 	return 0;
 }
 
+/*
+ * After the hooks are gone (nothing queues the rebind any more), before
+ * the per-netns state it counts into is freed.
+ */
+void tcpka_policy_stop(void)
+{
+	cancel_work_sync(&tcpka_rebind_work);
+}
+
 /* After the hooks and every policy file are gone. */
 void tcpka_policy_exit(void)
 {
-	cancel_work_sync(&tcpka_rebind_work);
+	tcpka_policy_stop();
 	mutex_lock(&tcpka_policy_mutex);
 	tcpka_table_publish(NULL);
 	mutex_unlock(&tcpka_policy_mutex);

@@ -174,11 +174,12 @@ static int tcpka_stats_show(struct seq_file *m, void *v)
 {
 	struct tcpka_net *tn = tcpka_pernet(seq_file_single_net(m));
 	u64 vals[TCPKA_MIB_NR];
-	char buf[512];
+	char buf[768];
 
 	if (!tn)
 		return -ENODEV;
 	tcpka_mibs_sum(tn->mib, vals);
+	vals[TCPKA_MIB_HOOKS_MISSED] = tcpka_hooks_missed();
 	tcpka_format_stats(buf, sizeof(buf), vals);
 	seq_puts(m, buf);
 	return 0;

@@ -68,6 +68,7 @@ void tcpka_netns_exit(void);
 
 /* policy.c */
 int tcpka_policy_init(void);
+void tcpka_policy_stop(void);
 void tcpka_policy_exit(void);
 const struct tcpka_entry *tcpka_policy_lookup(struct cgroup *cgrp);
 const struct tcpka_entry *tcpka_policy_resolve(const struct tcpka_table *t,
@@ -95,13 +96,13 @@ int tcpka_stats_proc_create(struct proc_dir_entry *dir);
 int tcpka_track_init(void);
 void tcpka_track_exit(void);
 void tcpka_track_event(const struct sock *sk, enum tcpka_event ev);
-void tcpka_track_event_at(const struct sock *sk, enum tcpka_event ev,
-			  unsigned int probes);
+void tcpka_track_close(const struct sock *sk, bool timed_out, bool uto);
 int tcpka_track_proc_create(struct proc_dir_entry *dir);
 
 /* hooks.c */
 int tcpka_hooks_init(void);
 void tcpka_hooks_exit(void);
+unsigned long tcpka_hooks_missed(void);
 
 static inline struct cgroup *tcpka_sock_cgroup(const struct sock *sk)
 {
@@ -110,14 +111,10 @@ static inline struct cgroup *tcpka_sock_cgroup(const struct sock *sk)
 	return cgrp ?: &cgrp_dfl_root.cgrp;
 }
 
-/* The keepalive timer: in the icsk since 6.1.x stable (see Kbuild). */
+/* The keepalive timer: in the icsk on every supported kernel (see Kbuild). */
 static inline struct timer_list *tcpka_ka_timer(struct sock *sk)
 {
-#ifdef TCPKA_HAVE_ICSK_KEEPALIVE_TIMER
 	return &inet_csk(sk)->icsk_keepalive_timer;
-#else
-	return &sk->sk_timer;
-#endif
 }
 
 /* The socket's cookie, as "ss -e" (sk:, in hex) and BPF show it. */

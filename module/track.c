@@ -7,8 +7,19 @@
  * max_tracked of them at once. The record holds no reference on the socket;
  * the tcp_destroy_sock hook removes it before the socket can be freed.
  *
- * Exactly one event ends a round: whoever removes the record counts the
- * outcome, so a timer on one CPU and an RST on another cannot both count.
+ * A round is answered once the peer has been heard (any acceptable ACK or
+ * data: tp->rcv_tstamp, icsk_ack.lrcvtime) since the round's first probe.
+ * That is read from the socket itself, so neither a probe dropped on this
+ * host (not counted in icsk_probes_out, sent again 0.5 s later) nor the u8
+ * icsk_probes_out wrapping past 255 can read as an answer.
+ *
+ * Records recycle without an allocation or an RCU callback per round:
+ * they come from a per-CPU stock refilled in process context, and go back
+ * to it when the round ends. The cache is SLAB_TYPESAFE_BY_RCU and a
+ * record's key carries TCPKA_LIVE while its round is on, so a lookup that
+ * raced with the end and reuse of a record sees a key that no longer
+ * matches, and exactly one caller (whoever clears TCPKA_LIVE) ends a
+ * round: a timer on one CPU and an RST on another cannot both count it.
  * A verdict (rst, timeout, user_timeout) also feeds the cgroup's
  * histograms, the tcpka:tcpka_round_end tracepoint and, with
  * net.tcpka.log_verdicts, one rate-limited log line.
@@ -21,10 +32,12 @@
  */
 
 #include <linux/module.h>
+#include <linux/jhash.h>
 #include <linux/proc_fs.h>
 #include <linux/rhashtable.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
+#include <linux/workqueue.h>
 #include <net/inet_connection_sock.h>
 #include <net/tcp.h>
 #include "tcpka_mod.h"
@@ -35,29 +48,145 @@ module_param(max_tracked, uint, 0644);
 MODULE_PARM_DESC(max_tracked,
 		 "Most sockets tracked in the middle of a probe round at once (default 65536); beyond it rounds count in track_overflow");
 
+/* Socket addresses are at least 8-byte aligned: bit 0 is free. */
+#define TCPKA_LIVE	1UL
+
 struct tcpka_round {
 	struct rhash_head node;
-	unsigned long key;		/* the socket's address */
-	struct rcu_head rcu;
+	unsigned long key;	/* the socket's address, | TCPKA_LIVE while on */
+	u32 t_first;		/* tcp_jiffies32 of the round's first probe */
 };
+
+static u32 tcpka_round_hash(const void *data, u32 len, u32 seed)
+{
+	unsigned long k = *(const unsigned long *)data & ~TCPKA_LIVE;
+
+	return jhash(&k, sizeof(k), seed);
+}
+
+static u32 tcpka_round_obj_hash(const void *obj, u32 len, u32 seed)
+{
+	return tcpka_round_hash(&((const struct tcpka_round *)obj)->key, len,
+				seed);
+}
+
+/* 0: @obj is the live round of the socket in @arg->key. */
+static int tcpka_round_cmp(struct rhashtable_compare_arg *arg, const void *obj)
+{
+	return READ_ONCE(((const struct tcpka_round *)obj)->key) !=
+	       *(const unsigned long *)arg->key;
+}
 
 static const struct rhashtable_params tcpka_round_params = {
 	.key_len		= sizeof(unsigned long),
 	.key_offset		= offsetof(struct tcpka_round, key),
 	.head_offset		= offsetof(struct tcpka_round, node),
+	.hashfn			= tcpka_round_hash,
+	.obj_hashfn		= tcpka_round_obj_hash,
+	.obj_cmpfn		= tcpka_round_cmp,
 	.automatic_shrinking	= true,
 };
 
 static struct rhashtable tcpka_rounds;
 static atomic_t tcpka_nr_rounds = ATOMIC_INIT(0);
+static struct kmem_cache *tcpka_round_cache;
 
-static bool tcpka_round_find(const struct sock *sk)
+/*
+ * The per-CPU stock of free records. Hooks take from it and give back to
+ * it with interrupts off (a softirq may interrupt a hook running in
+ * process context); below TCPKA_STOCK_LOW the CPU's refill work tops it
+ * up with GFP_KERNEL. Only an empty stock falls back to an atomic
+ * allocation.
+ */
+#define TCPKA_STOCK_SIZE	128
+#define TCPKA_STOCK_LOW		32
+
+struct tcpka_stock {
+	unsigned int nr;
+	struct tcpka_round *r[TCPKA_STOCK_SIZE];
+};
+
+static DEFINE_PER_CPU(struct tcpka_stock, tcpka_stock);
+static DEFINE_PER_CPU(struct work_struct, tcpka_refill_work);
+static bool tcpka_refill_on;
+
+static void tcpka_refill(struct work_struct *work)
 {
-	unsigned long key = (unsigned long)sk;
+	struct tcpka_round *batch[TCPKA_STOCK_SIZE / 2];
+	struct tcpka_stock *st;
+	unsigned long flags;
+	unsigned int n, i;
+
+	for (n = 0; n < ARRAY_SIZE(batch); n++) {
+		batch[n] = kmem_cache_alloc(tcpka_round_cache, GFP_KERNEL);
+		if (!batch[n])
+			break;
+	}
+	local_irq_save(flags);
+	st = this_cpu_ptr(&tcpka_stock);
+	for (i = 0; i < n && st->nr < TCPKA_STOCK_SIZE; i++)
+		st->r[st->nr++] = batch[i];
+	local_irq_restore(flags);
+	for (; i < n; i++)
+		kmem_cache_free(tcpka_round_cache, batch[i]);
+}
+
+static struct tcpka_round *tcpka_round_get(void)
+{
+	struct tcpka_round *r = NULL;
+	struct tcpka_stock *st;
+	unsigned long flags;
+	bool low;
+
+	local_irq_save(flags);
+	st = this_cpu_ptr(&tcpka_stock);
+	if (st->nr)
+		r = st->r[--st->nr];
+	low = st->nr < TCPKA_STOCK_LOW;
+	if (low && READ_ONCE(tcpka_refill_on))
+		schedule_work_on(smp_processor_id(),
+				 this_cpu_ptr(&tcpka_refill_work));
+	local_irq_restore(flags);
+	if (!r)
+		r = kmem_cache_alloc(tcpka_round_cache,
+				     GFP_ATOMIC | __GFP_NOWARN);
+	return r;
+}
+
+static void tcpka_round_put(struct tcpka_round *r)
+{
+	struct tcpka_stock *st;
+	unsigned long flags;
+
+	local_irq_save(flags);
+	st = this_cpu_ptr(&tcpka_stock);
+	if (st->nr < TCPKA_STOCK_SIZE) {
+		st->r[st->nr++] = r;
+		r = NULL;
+	}
+	local_irq_restore(flags);
+	if (r)
+		kmem_cache_free(tcpka_round_cache, r);
+}
+
+/*
+ * The live round of @sk and when its first probe left, if it has one.
+ * Context: rcu_read_lock() or preemption off.
+ */
+static struct tcpka_round *tcpka_round_find(const struct sock *sk, u32 *t_first)
+{
+	unsigned long key = (unsigned long)sk | TCPKA_LIVE;
+	struct tcpka_round *r;
 
 	if (!atomic_read(&tcpka_nr_rounds))
-		return false;
-	return rhashtable_lookup_fast(&tcpka_rounds, &key, tcpka_round_params);
+		return NULL;
+	r = rhashtable_lookup(&tcpka_rounds, &key, tcpka_round_params);
+	if (!r)
+		return NULL;
+	*t_first = READ_ONCE(r->t_first);
+	/* Still this socket's round once t_first is read? (see _start()) */
+	smp_rmb();
+	return READ_ONCE(r->key) == key ? r : NULL;
 }
 
 /* Return: 0, -ENOSPC past max_tracked, -ENOMEM, -EEXIST. */
@@ -70,16 +199,19 @@ static int tcpka_round_add(const struct sock *sk)
 		err = -ENOSPC;
 		goto err_dec;
 	}
-	r = kzalloc(sizeof(*r), GFP_ATOMIC);
+	r = tcpka_round_get();
 	if (!r) {
 		err = -ENOMEM;
 		goto err_dec;
 	}
-	r->key = (unsigned long)sk;
-	err = rhashtable_lookup_insert_fast(&tcpka_rounds, &r->node,
-					    tcpka_round_params);
+	WRITE_ONCE(r->t_first, tcp_jiffies32);
+	smp_wmb();	/* t_first before the key that makes it visible */
+	WRITE_ONCE(r->key, (unsigned long)sk | TCPKA_LIVE);
+	err = rhashtable_lookup_insert_key(&tcpka_rounds, &r->key, &r->node,
+					   tcpka_round_params);
 	if (err) {
-		kfree(r);
+		WRITE_ONCE(r->key, (unsigned long)sk);
+		tcpka_round_put(r);
 		goto err_dec;
 	}
 	return 0;
@@ -89,23 +221,39 @@ err_dec:
 	return err;
 }
 
-/* Return: true if this caller removed the record (and owns the outcome). */
-static bool tcpka_round_del(const struct sock *sk)
+/* Claim the end of @r's round: true for exactly one caller. */
+static bool tcpka_round_claim(struct tcpka_round *r, const struct sock *sk)
 {
 	unsigned long key = (unsigned long)sk;
-	struct tcpka_round *r;
-	bool removed = false;
 
-	rcu_read_lock();
-	r = rhashtable_lookup(&tcpka_rounds, &key, tcpka_round_params);
-	if (r && !rhashtable_remove_fast(&tcpka_rounds, &r->node,
-					 tcpka_round_params)) {
-		kfree_rcu(r, rcu);
+	return cmpxchg(&r->key, key | TCPKA_LIVE, key) == (key | TCPKA_LIVE);
+}
+
+/* End @r's round (claimed by the caller) and give the record back. */
+static void tcpka_round_del(struct tcpka_round *r)
+{
+	if (!rhashtable_remove_fast(&tcpka_rounds, &r->node,
+				    tcpka_round_params)) {
 		atomic_dec(&tcpka_nr_rounds);
-		removed = true;
+		tcpka_round_put(r);
 	}
-	rcu_read_unlock();
-	return removed;
+}
+
+/* An ended round (claimed) starts again in place: the next first probe. */
+static void tcpka_round_restart(struct tcpka_round *r, const struct sock *sk)
+{
+	WRITE_ONCE(r->t_first, tcp_jiffies32);
+	smp_wmb();
+	WRITE_ONCE(r->key, (unsigned long)sk | TCPKA_LIVE);
+}
+
+/* Heard from the peer (an ACK or data) at or after @t? */
+static bool tcpka_heard_since(const struct sock *sk, u32 t)
+{
+	const struct tcp_sock *tp = tcp_sk(sk);
+
+	return (s32)(READ_ONCE(tp->rcv_tstamp) - t) >= 0 ||
+	       (s32)(READ_ONCE(inet_csk(sk)->icsk_ack.lrcvtime) - t) >= 0;
 }
 
 static const enum tcpka_mib tcpka_outcome_mib[] = {
@@ -198,32 +346,39 @@ static void tcpka_round_end(const struct sock *sk, enum tcpka_outcome out,
  * @sk: a TCP socket
  * @ev: what happened
  *
- * Context: tracepoint or kprobe handler; sleeps never.
+ * Context: tracepoint or kprobe handler; sleeps never. The events of one
+ * socket are serialised by its lock, but for the keepalive timer's entry
+ * (before the timer takes it): the claim on the record decides.
  */
 void tcpka_track_event(const struct sock *sk, enum tcpka_event ev)
 {
-	tcpka_track_event_at(sk, ev, READ_ONCE(inet_csk(sk)->icsk_probes_out));
-}
-
-/**
- * tcpka_track_event_at - tcpka_track_event() with icsk_probes_out as it was
- * @sk: a TCP socket
- * @ev: what happened
- * @probes: icsk_probes_out when it happened
- *
- * Context: tracepoint or kprobe handler; sleeps never.
- */
-void tcpka_track_event_at(const struct sock *sk, enum tcpka_event ev,
-			  unsigned int probes)
-{
-	bool in_round = tcpka_round_find(sk);
+	unsigned int probes = READ_ONCE(inet_csk(sk)->icsk_probes_out);
+	struct tcpka_round *r;
 	struct tcpka_verdict v;
+	u32 t_first = 0;
+	bool answered;
 	int err;
 
-	v = tcpka_classify(in_round, ev, probes);
+	rcu_read_lock();
+	r = tcpka_round_find(sk, &t_first);
+	answered = r && tcpka_heard_since(sk, t_first);
+	v = tcpka_classify(!!r, ev, tcpka_outstanding(!!r, answered, probes));
 	/* A round that ends, or ends and restarts, is ended by one caller. */
-	if (in_round && (!v.in_round || v.start) && !tcpka_round_del(sk))
-		return;
+	if (r && (!v.in_round || v.start)) {
+		if (!tcpka_round_claim(r, sk)) {
+			rcu_read_unlock();
+			return;
+		}
+		if (v.start) {
+			/* Answered, and this probe starts the next round. */
+			tcpka_round_restart(r, sk);
+			v.start = false;
+			tcpka_count(sk, TCPKA_MIB_ROUNDS, 1);
+		} else {
+			tcpka_round_del(r);
+		}
+	}
+	rcu_read_unlock();
 	if (v.outcome != TCPKA_OUT_NONE)
 		tcpka_round_end(sk, v.outcome, probes);
 	if (v.start) {
@@ -233,6 +388,38 @@ void tcpka_track_event_at(const struct sock *sk, enum tcpka_event ev,
 		else if (err != -EEXIST)
 			tcpka_count(sk, TCPKA_MIB_TRACK_OVERFLOW, 1);
 	}
+}
+
+/**
+ * tcpka_track_close - a socket left the states whose rounds tcpka follows
+ * @sk: a TCP socket
+ * @timed_out: a timer gave up on it (ETIMEDOUT or the soft error) with no
+ *	retransmission outstanding: the keepalive timer, or the zero-window
+ *	probe timer
+ * @uto: TCP_USER_TIMEOUT closed it (see tcpka_closed_by_uto())
+ *
+ * With a round on and unanswered, a timer giving up can only be the
+ * keepalive timer: the zero-window probe timer runs only with data queued,
+ * and keepalive sends no probe then. That is read from the socket, not
+ * from which timer runs on this CPU, so a task preempting the timer (as on
+ * PREEMPT_RT) cannot be taken for it.
+ */
+void tcpka_track_close(const struct sock *sk, bool timed_out, bool uto)
+{
+	struct tcpka_round *r;
+	u32 t_first = 0;
+	bool keepalive;
+
+	rcu_read_lock();
+	r = tcpka_round_find(sk, &t_first);
+	keepalive = timed_out && r && !tcpka_heard_since(sk, t_first);
+	rcu_read_unlock();
+	if (keepalive)
+		tcpka_track_event(sk, TCPKA_EV_TIMER_CLOSE);
+	else if (uto)
+		tcpka_track_event(sk, TCPKA_EV_UTO_CLOSE);
+	else
+		tcpka_track_event(sk, TCPKA_EV_CLOSE);
 }
 
 /* One row of /proc/net/tcpka/probing; @sk is referenced. */
@@ -267,6 +454,7 @@ static int tcpka_probing_show(struct seq_file *m, void *v)
 	struct tcpka_rowbuf *b;
 	struct tcpka_round *r;
 	struct sock *sk;
+	u32 t_first;
 
 	b = kvmalloc(sizeof(*b), GFP_KERNEL);
 	if (!b)
@@ -280,10 +468,14 @@ static int tcpka_probing_show(struct seq_file *m, void *v)
 				continue;	/* resized: rows may repeat */
 			break;
 		}
-		sk = (struct sock *)r->key;
+		/* A record that ended (and may be reused) is skipped. */
+		sk = (struct sock *)READ_ONCE(r->key);
+		if (!((unsigned long)sk & TCPKA_LIVE))
+			continue;
+		sk = (struct sock *)((unsigned long)sk & ~TCPKA_LIVE);
 		if (!refcount_inc_not_zero(&sk->sk_refcnt))
 			continue;
-		if (net_eq(sock_net(sk), net) && tcpka_round_find(sk))
+		if (net_eq(sock_net(sk), net) && tcpka_round_find(sk, &t_first))
 			tcpka_probing_row(m, b, sk);
 		sock_put(sk);
 		if (seq_has_overflowed(m))
@@ -303,17 +495,45 @@ int tcpka_track_proc_create(struct proc_dir_entry *dir)
 
 int tcpka_track_init(void)
 {
-	return rhashtable_init(&tcpka_rounds, &tcpka_round_params);
+	int cpu, err;
+
+	tcpka_round_cache = kmem_cache_create("tcpka_round",
+					      sizeof(struct tcpka_round), 0,
+					      SLAB_TYPESAFE_BY_RCU, NULL);
+	if (!tcpka_round_cache)
+		return -ENOMEM;
+	err = rhashtable_init(&tcpka_rounds, &tcpka_round_params);
+	if (err) {
+		kmem_cache_destroy(tcpka_round_cache);
+		return err;
+	}
+	for_each_possible_cpu(cpu)
+		INIT_WORK(per_cpu_ptr(&tcpka_refill_work, cpu), tcpka_refill);
+	WRITE_ONCE(tcpka_refill_on, true);
+	return 0;
 }
 
 static void tcpka_round_free(void *ptr, void *arg)
 {
-	kfree(ptr);
+	kmem_cache_free(tcpka_round_cache, ptr);
 }
 
 /* After the hooks are gone and an RCU grace period has passed. */
 void tcpka_track_exit(void)
 {
+	struct tcpka_stock *st;
+	int cpu;
+
+	WRITE_ONCE(tcpka_refill_on, false);
+	for_each_possible_cpu(cpu)
+		cancel_work_sync(per_cpu_ptr(&tcpka_refill_work, cpu));
 	rhashtable_free_and_destroy(&tcpka_rounds, tcpka_round_free, NULL);
 	atomic_set(&tcpka_nr_rounds, 0);
+	for_each_possible_cpu(cpu) {
+		st = per_cpu_ptr(&tcpka_stock, cpu);
+		while (st->nr)
+			kmem_cache_free(tcpka_round_cache, st->r[--st->nr]);
+	}
+	/* Waits for the RCU grace period SLAB_TYPESAFE_BY_RCU needs. */
+	kmem_cache_destroy(tcpka_round_cache);
 }
