@@ -13,18 +13,22 @@
  *   tcp:tcp_receive_reset      rst
  *   tcp:tcp_destroy_sock       drop the socket's round record
  *   cgroup:cgroup_mkdir        a policy's cgroup was created again: rebind
- *   kprobe tcp_write_wakeup    a keepalive probe leaves (LINUX_MIB_TCPKEEPALIVE)
- *   kprobe tcp_keepalive_timer entry: an answered round ends in ack
+ *   ftrace tcp_write_wakeup    a keepalive probe leaves (LINUX_MIB_TCPKEEPALIVE)
+ *   ftrace tcp_keepalive_timer entry: an answered round ends in ack
  *   kretprobe tcp_setsockopt, sock_setsockopt
- *                              an application changed a keepalive option:
- *                              a mode=force policy is put back (per call,
- *                              only for those options)
+ *                              only while a mode=force policy exists: an
+ *                              application changed a keepalive option, and
+ *                              the policy is put back (per call, only for
+ *                              those options)
  *
- * The keepalive hooks run only in the timer softirq, which no other softirq
- * interrupts, so they are never hit while another kprobe handler of this
- * CPU runs, and no per-CPU state says which socket a timer is working on.
- * Hits kprobes still miss (a handler of another kprobe user interrupted)
- * are shown as hooks_missed in the stats file.
+ * The two keepalive hooks are ftrace callbacks, the mechanism kprobes on
+ * ftrace use, without the kprobe rule that a hit while any kprobe handler
+ * of the CPU runs is dropped: a keepalive timer that interrupts a
+ * setsockopt kretprobe's handler is still seen. ftrace's own recursion
+ * guard is per context (task, softirq, irq, NMI), so only a recursion in
+ * the same context could skip a call; those, and the kretprobes' misses,
+ * are hooks_missed in the stats file. No per-CPU state says which socket
+ * a timer is working on: closes are classified from the socket's state.
  *
  * Only tcp_send_reset and tcp_bad_csum are exported to modules, so the
  * tracepoints are found by name with for_each_kernel_tracepoint(), as
@@ -33,6 +37,7 @@
  * anything they use is freed.
  */
 
+#include <linux/ftrace.h>
 #include <linux/kprobes.h>
 #include <linux/percpu.h>
 #include <linux/tracepoint.h>
@@ -131,48 +136,110 @@ static unsigned int tcpka_probes_in_wakeup(const struct sock *sk)
 	return between(tp->snd_up, tp->snd_una + 1, tp->snd_una + 0xFFFF) ? 2 : 1;
 }
 
-/* int tcp_write_wakeup(struct sock *sk, int mib) */
-static int tcpka_kp_write_wakeup(struct kprobe *p, struct pt_regs *regs)
+/* Hook hits the ftrace callbacks could not take (recursion), since load. */
+static atomic_long_t tcpka_ft_missed = ATOMIC_LONG_INIT(0);
+
+/* int tcp_write_wakeup(struct sock *sk, int mib): the timer holds the lock. */
+static void tcpka_ft_write_wakeup(unsigned long ip, unsigned long parent_ip,
+				  struct ftrace_ops *op,
+				  struct ftrace_regs *fregs)
 {
-	const struct sock *sk = (void *)regs_get_kernel_argument(regs, 0);
-	int mib = regs_get_kernel_argument(regs, 1);
+	struct pt_regs *regs = ftrace_get_regs(fregs);
+	const struct sock *sk;
 	unsigned int n;
+	int bit;
 
-	if (mib != LINUX_MIB_TCPKEEPALIVE || !tcpka_is_tcp(sk))
-		return 0;
-	n = tcpka_probes_in_wakeup(sk);
-	if (!n)
-		return 0;
-	tcpka_count(sk, TCPKA_MIB_PROBES, n);
-	tcpka_track_event(sk, TCPKA_EV_PROBE);
-	return 0;
+	if (!regs)
+		return;
+	bit = ftrace_test_recursion_trylock(ip, parent_ip);
+	if (bit < 0) {
+		atomic_long_inc(&tcpka_ft_missed);
+		return;
+	}
+	sk = (void *)regs_get_kernel_argument(regs, 0);
+	if (regs_get_kernel_argument(regs, 1) == LINUX_MIB_TCPKEEPALIVE &&
+	    tcpka_is_tcp(sk)) {
+		n = tcpka_probes_in_wakeup(sk);
+		if (n) {
+			tcpka_count(sk, TCPKA_MIB_PROBES, n);
+			tcpka_track_event(sk, TCPKA_EV_PROBE);
+		}
+	}
+	ftrace_test_recursion_unlock(bit);
 }
-
-static struct kprobe tcpka_kp_wakeup = {
-	.symbol_name	= "tcp_write_wakeup",
-	.pre_handler	= tcpka_kp_write_wakeup,
-};
 
 /*
  * static void tcp_keepalive_timer(struct timer_list *t), on entry: before
  * the timer locks the socket, so the round's end is claimed (track.c).
  */
-static int tcpka_kp_timer(struct kprobe *p, struct pt_regs *regs)
+static void tcpka_ft_timer(unsigned long ip, unsigned long parent_ip,
+			   struct ftrace_ops *op, struct ftrace_regs *fregs)
 {
-	struct timer_list *t = (void *)regs_get_kernel_argument(regs, 0);
-	const struct sock *sk = &container_of(t, struct inet_connection_sock,
-					      icsk_keepalive_timer)->icsk_inet.sk;
+	struct pt_regs *regs = ftrace_get_regs(fregs);
+	struct timer_list *t;
+	const struct sock *sk;
+	int bit;
 
+	if (!regs)
+		return;
+	bit = ftrace_test_recursion_trylock(ip, parent_ip);
+	if (bit < 0) {
+		atomic_long_inc(&tcpka_ft_missed);
+		return;
+	}
+	t = (void *)regs_get_kernel_argument(regs, 0);
+	sk = &container_of(t, struct inet_connection_sock,
+			   icsk_keepalive_timer)->icsk_inet.sk;
 	/* The timer's storage is shared with MPTCP's own timer. */
 	if (tcpka_is_tcp(sk))
 		tcpka_track_event(sk, TCPKA_EV_TIMER);
-	return 0;
+	ftrace_test_recursion_unlock(bit);
 }
 
-static struct kprobe tcpka_kp_timer_entry = {
-	.symbol_name	= "tcp_keepalive_timer",
-	.pre_handler	= tcpka_kp_timer,
+struct tcpka_fthook {
+	char func[32];
+	struct ftrace_ops ops;
+	bool registered;
 };
+
+static struct tcpka_fthook tcpka_fthooks[] = {
+	{ "tcp_keepalive_timer",
+	  { .func = tcpka_ft_timer, .flags = FTRACE_OPS_FL_SAVE_REGS } },
+	{ "tcp_write_wakeup",
+	  { .func = tcpka_ft_write_wakeup, .flags = FTRACE_OPS_FL_SAVE_REGS } },
+};
+
+static void tcpka_fthooks_exit(void)
+{
+	int i;
+
+	for (i = ARRAY_SIZE(tcpka_fthooks) - 1; i >= 0; i--) {
+		if (tcpka_fthooks[i].registered)
+			unregister_ftrace_function(&tcpka_fthooks[i].ops);
+		tcpka_fthooks[i].registered = false;
+		ftrace_free_filter(&tcpka_fthooks[i].ops);
+	}
+}
+
+static int tcpka_fthooks_init(void)
+{
+	struct tcpka_fthook *h;
+	int i, err;
+
+	for (i = 0; i < ARRAY_SIZE(tcpka_fthooks); i++) {
+		h = &tcpka_fthooks[i];
+		err = ftrace_set_filter(&h->ops, h->func, strlen(h->func), 1);
+		if (!err)
+			err = register_ftrace_function(&h->ops);
+		if (err) {
+			pr_err("tcpka: ftrace hook on %s: %d\n", h->func, err);
+			tcpka_fthooks_exit();
+			return err;
+		}
+		h->registered = true;
+	}
+	return 0;
+}
 
 /*
  * int tcp_setsockopt(struct sock *sk, int level, int optname, ...)
@@ -243,6 +310,81 @@ static struct kretprobe *tcpka_krp_sockopt_ptrs[] = {
 	&tcpka_krp_sockopt[0], &tcpka_krp_sockopt[1],
 };
 
+/*
+ * The setsockopt kretprobes exist only while some policy says mode=force:
+ * with none, nothing of tcpka runs on any setsockopt() of the host. Policy
+ * writes switch them under tcpka_force_mutex; tcpka_force_alive keeps a
+ * write racing with unload from registering them after tcpka_hooks_exit().
+ */
+static DEFINE_MUTEX(tcpka_force_mutex);
+static bool tcpka_force_alive;		/* between hooks init and exit */
+static bool tcpka_force_wanted;		/* a mode=force policy exists */
+static bool tcpka_force_hooked;		/* the kretprobes are registered */
+/* Misses of earlier registrations (register_kprobe() zeroes nmissed). */
+static atomic_long_t tcpka_force_missed = ATOMIC_LONG_INIT(0);
+
+static int tcpka_force_hooks_set(bool on)
+{
+	struct kretprobe *rp;
+	int i, err;
+
+	lockdep_assert_held(&tcpka_force_mutex);
+	if (on == tcpka_force_hooked)
+		return 0;
+	if (!on) {
+		unregister_kretprobes(tcpka_krp_sockopt_ptrs,
+				      ARRAY_SIZE(tcpka_krp_sockopt_ptrs));
+		for (i = 0; i < ARRAY_SIZE(tcpka_krp_sockopt); i++) {
+			rp = &tcpka_krp_sockopt[i];
+			atomic_long_add(rp->kp.nmissed + rp->nmissed,
+					&tcpka_force_missed);
+		}
+		tcpka_force_hooked = false;
+		return 0;
+	}
+	for (i = 0; i < ARRAY_SIZE(tcpka_krp_sockopt); i++) {
+		rp = &tcpka_krp_sockopt[i];
+		/* A kprobe registers again only with its address cleared. */
+		rp->kp.addr = NULL;
+		rp->kp.flags = 0;
+		rp->maxactive = 4 * num_possible_cpus();
+	}
+	err = register_kretprobes(tcpka_krp_sockopt_ptrs,
+				  ARRAY_SIZE(tcpka_krp_sockopt_ptrs));
+	if (err) {
+		pr_err("tcpka: kretprobes on setsockopt: %d\n", err);
+		return err;
+	}
+	tcpka_force_hooked = true;
+	return 0;
+}
+
+/**
+ * tcpka_hooks_force - whether mode=force policies exist now
+ * @on: some policy of the table just published says mode=force
+ *
+ * Context: process, may sleep (policy writes, module init).
+ */
+int tcpka_hooks_force(bool on)
+{
+	int err = 0;
+
+	mutex_lock(&tcpka_force_mutex);
+	tcpka_force_wanted = on;
+	if (tcpka_force_alive)
+		err = tcpka_force_hooks_set(on);
+	mutex_unlock(&tcpka_force_mutex);
+	return err;
+}
+
+static void tcpka_force_hooks_stop(void)
+{
+	mutex_lock(&tcpka_force_mutex);
+	tcpka_force_alive = false;
+	tcpka_force_hooks_set(false);
+	mutex_unlock(&tcpka_force_mutex);
+}
+
 struct tcpka_tracepoint {
 	const char *name;
 	void *probe;
@@ -286,24 +428,15 @@ int tcpka_hooks_init(void)
 	}
 
 	/* Rounds in progress must be known before any of them can end. */
-	err = register_kprobe(&tcpka_kp_timer_entry);
-	if (err) {
-		pr_err("tcpka: kprobe on tcp_keepalive_timer: %d\n", err);
+	err = tcpka_fthooks_init();
+	if (err)
 		return err;
-	}
-	err = register_kprobe(&tcpka_kp_wakeup);
-	if (err) {
-		pr_err("tcpka: kprobe on tcp_write_wakeup: %d\n", err);
-		goto err_timer;
-	}
-	for (i = 0; i < ARRAY_SIZE(tcpka_krp_sockopt); i++)
-		tcpka_krp_sockopt[i].maxactive = 4 * num_possible_cpus();
-	err = register_kretprobes(tcpka_krp_sockopt_ptrs,
-				  ARRAY_SIZE(tcpka_krp_sockopt_ptrs));
-	if (err) {
-		pr_err("tcpka: kretprobes on setsockopt: %d\n", err);
-		goto err_kp;
-	}
+	mutex_lock(&tcpka_force_mutex);
+	tcpka_force_alive = true;
+	err = tcpka_force_hooks_set(tcpka_force_wanted);
+	mutex_unlock(&tcpka_force_mutex);
+	if (err)
+		goto err_ft;
 	for (i = 0; i < ARRAY_SIZE(tcpka_tps); i++) {
 		err = tracepoint_probe_register(tcpka_tps[i].tp,
 						tcpka_tps[i].probe, NULL);
@@ -318,22 +451,17 @@ int tcpka_hooks_init(void)
 err_tps:
 	tcpka_tps_unregister(i);
 	tracepoint_synchronize_unregister();
-	unregister_kretprobes(tcpka_krp_sockopt_ptrs,
-			      ARRAY_SIZE(tcpka_krp_sockopt_ptrs));
-err_kp:
-	unregister_kprobe(&tcpka_kp_wakeup);
-err_timer:
-	unregister_kprobe(&tcpka_kp_timer_entry);
+	tcpka_force_hooks_stop();
+err_ft:
+	tcpka_fthooks_exit();
 	return err;
 }
 
 void tcpka_hooks_exit(void)
 {
 	tcpka_tps_unregister(ARRAY_SIZE(tcpka_tps));
-	unregister_kretprobes(tcpka_krp_sockopt_ptrs,
-			      ARRAY_SIZE(tcpka_krp_sockopt_ptrs));
-	unregister_kprobe(&tcpka_kp_wakeup);
-	unregister_kprobe(&tcpka_kp_timer_entry);
+	tcpka_force_hooks_stop();
+	tcpka_fthooks_exit();
 	/* Handlers still running on other CPUs finish before we free. */
 	tracepoint_synchronize_unregister();
 	synchronize_rcu();
@@ -348,10 +476,10 @@ void tcpka_hooks_exit(void)
  */
 unsigned long tcpka_hooks_missed(void)
 {
-	unsigned long n = READ_ONCE(tcpka_kp_timer_entry.nmissed) +
-			  READ_ONCE(tcpka_kp_wakeup.nmissed);
+	unsigned long n = atomic_long_read(&tcpka_ft_missed);
 	int i;
 
+	n += atomic_long_read(&tcpka_force_missed);
 	for (i = 0; i < ARRAY_SIZE(tcpka_krp_sockopt); i++)
 		n += READ_ONCE(tcpka_krp_sockopt[i].kp.nmissed) +
 		     READ_ONCE(tcpka_krp_sockopt[i].nmissed);

@@ -133,11 +133,28 @@ static void tcpka_table_retire(struct tcpka_table *old)
 		call_rcu(&old->rcu, tcpka_table_free_rcu);
 }
 
-/* Publish @t; return the previous table, still to be retired. */
+static bool tcpka_table_has_force(const struct tcpka_table *t)
+{
+	unsigned int i;
+
+	for (i = 0; t && i < t->nr; i++)
+		if (t->e[i].pol.mode == TCPKA_MODE_FORCE)
+			return true;
+	return false;
+}
+
+/*
+ * Publish @t; return the previous table, still to be retired. The
+ * setsockopt hooks follow whether any policy says mode=force.
+ */
 static struct tcpka_table *tcpka_table_swap(struct tcpka_table *t)
 {
-	return rcu_replace_pointer(tcpka_table, t,
-				   lockdep_is_held(&tcpka_policy_mutex));
+	struct tcpka_table *old;
+
+	old = rcu_replace_pointer(tcpka_table, t,
+				  lockdep_is_held(&tcpka_policy_mutex));
+	tcpka_hooks_force(tcpka_table_has_force(t));
+	return old;
 }
 
 static void tcpka_table_publish(struct tcpka_table *t)

@@ -103,6 +103,7 @@ int tcpka_track_proc_create(struct proc_dir_entry *dir);
 int tcpka_hooks_init(void);
 void tcpka_hooks_exit(void);
 unsigned long tcpka_hooks_missed(void);
+int tcpka_hooks_force(bool on);
 
 static inline struct cgroup *tcpka_sock_cgroup(const struct sock *sk)
 {

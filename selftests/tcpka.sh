@@ -17,7 +17,8 @@ PARALLEL="keepalive_on_v4 keepalive_on_v6 ack_v4 ack_v6 rst_v4 rst_v6
 	timeout_v4 timeout_v6 user_timeout_v6 abandoned_v4 mode_v4 mode_v6
 	inherit counters enabled probing uto_data_v4 uto_data_v6 rearm dry_run
 	tracepoints"
-SERIAL_LAST="tcpkactl policy_file policy_perms rmmod_midround unload"
+SERIAL_LAST="tcpkactl policy_file policy_perms exact unload_churn rmmod_midround
+	unload"
 
 mod_load() {
 	if [ "${SKIP_LOAD:-0}" = 1 ]; then
@@ -1050,6 +1051,117 @@ t_rmmod_midround() {
 	expect_opts cy established 1 2 1 2 0
 	snap "c${N}x" x4
 	expect_stats x4 sockets_enforced=1
+}
+
+# bg NAME CGROUP NS CMD...: CMD in the background inside CGROUP and netns
+# NS (as peer does for tcpka_peer). Output in $D/NAME.out, pid in
+# $D/NAME.pid.
+bg() {
+	local name=$1 cg=$2 ns=$3
+	shift 3
+	sh -c 'echo $$ >"$0/cgroup.procs" && ns=$1 && shift &&
+		exec nsenter --net="/run/netns/$ns" "$@"' "$CG$cg" "$ns" "$@" \
+		>"$D/$name.out" 2>&1 &
+	echo $! >"$D/$name.pid"
+}
+
+BENCH=/selftests/tcpka_bench
+
+# rounds_done TAG: the outcomes of snapshot TAG, added up.
+rounds_done() {
+	echo $(($(st "$1" outcome_ack) + $(st "$1" outcome_rst) + \
+		$(st "$1" outcome_timeout) + $(st "$1" outcome_user_timeout) + \
+		$(st "$1" rounds_abandoned)))
+}
+
+# --- exact counts under contention ---------------------------------------
+# EXACT_N connections probing every second (the peer answers), while one
+# policy write re-arms all of them and a mode=force socket's keepalive
+# options are set over and over (each time put back by tcpka, in process
+# context, while keepalive timers fire in softirqs). probes_sent must equal
+# TCPKeepAlive and, once the connections are closed, every round started
+# must have ended in exactly one outcome. Counted, not timed: the end is
+# waited for, then compared exactly.
+t_exact() {
+	local cgs=/tcpka.slice/$T a n=${EXACT_N:-3000} i started done
+	cg_make "$cgs/many" "$cgs/force" "$cgs/srv"
+	pair "" 0
+	a=$(srv_addr 4 0)
+	ulimit -n $((n + 1024))
+	set_policy "set $cgs/many idle=1 intvl=1 cnt=5\nset $cgs/force idle=1 intvl=1 cnt=5 mode=force"
+	snap "c$N" c0
+	bg sink "$cgs/srv" "s$N" $BENCH sink "$a" 7001
+	wait_line sink listening || return
+	bg many "$cgs/many" "c$N" $BENCH halfopen "$n" "$a" 7001 900
+	wait_line many connected 300 || return
+	bg flap "$cgs/force" "c$N" $BENCH flap 20000 "$a" 7001
+	sleep 2
+	# Every one of the n sockets changes policy: all are re-armed.
+	set_policy "set $cgs/many idle=1 intvl=2 cnt=5"
+	wait_line flap flapped 600 || return
+	sleep 2
+	snap "c$N" c1
+	kill "$(cat "$D/many.pid")"
+	# Closed sockets end their rounds: wait until no round is left.
+	i=0
+	while :; do
+		snap "c$N" c2
+		started=$(delta c0 c2 st_rounds)
+		done=$(($(rounds_done c2) - $(rounds_done c0)))
+		[ "$started" = "$done" ] || [ $i -ge 60 ] && break
+		i=$((i + 1))
+		sleep 1
+	done
+	say "exact: $n sockets: probes_sent $(delta c0 c2 st_probes) TCPKeepAlive $(delta c0 c2 ka) rounds $started outcomes $done rearmed $(delta c0 c1 st_rearmed) force_reapplied $(delta c0 c2 st_forced) hooks_missed $(delta c0 c2 "st_k hooks_missed")"
+	echo "[$T] info: $(delta c0 c2 st_probes) probes, $started rounds, $(delta c0 c2 st_forced) reapplied, $(delta c0 c1 st_rearmed) rearmed" >/dev/console
+	expect_probes_match c0 c2
+	expect_eq "rounds started (c0..c2) = outcomes" "$done" "$started"
+	expect_ge "probes sent by $n sockets in 2 s and more" \
+		"$(delta c0 c1 st_probes)" $((2 * n))
+	expect_ge "rounds started" "$started" $((2 * n))
+	expect_eq "sockets_rearmed" "$(delta c0 c1 st_rearmed)" "$n"
+	expect_ge "force_reapplied (20000 flaps)" "$(delta c0 c2 st_forced)" 20000
+	for k in track_overflow hooks_missed cgroup_rows_overflow; do
+		expect_eq "$k" "$(delta c0 c2 "st_k $k")" 0
+	done
+	expect_rows_sum c2
+}
+st_rounds() { st "$1" rounds_started; }
+st_rearmed() { st "$1" sockets_rearmed; }
+st_forced() { st "$1" force_reapplied; }
+st_k() { st "$2" "$1"; }
+
+# --- unload while a recreated cgroup's sockets are re-armed ---------------
+# UNLOAD_N established sockets in /a with a policy; their process leaves,
+# /a is removed and created again (which re-arms the policy's sockets from
+# a work item) and tcpka is unloaded at once; UNLOAD_CYCLES times. The
+# kernel must report nothing (the debug kernel: KASAN, lockdep, kmemleak).
+t_unload_churn() {
+	local cgs=/tcpka.slice/$T a n=${UNLOAD_N:-1000} c r
+	cg_make "$cgs/srv" "$cgs/parked"
+	pair "" 0
+	a=$(srv_addr 4 0)
+	# The sink keeps every accepted socket.
+	ulimit -n $((n * ${UNLOAD_CYCLES:-5} + 1024))
+	bg sink "$cgs/srv" "s$N" $BENCH sink "$a" 7001
+	wait_line sink listening || return
+	for c in $(seq 1 "${UNLOAD_CYCLES:-5}"); do
+		[ -e $PROC ] || { r=$(mod_load); expect_eq "insmod $c" "$r" ok; }
+		cg_make "$cgs/a"
+		set_policy "set $cgs/a idle=600 intvl=5 cnt=3"
+		bg half$c "$cgs/a" "c$N" $BENCH halfopen "$n" "$a" 7001 900
+		wait_line half$c connected 300 || return
+		echo "$(cat "$D/half$c.pid")" >"$CG$cgs/parked/cgroup.procs" ||
+			fail "cycle $c: move the process out of /a"
+		rmdir "$CG$cgs/a" || fail "cycle $c: rmdir /a"
+		mkdir "$CG$cgs/a" || fail "cycle $c: mkdir /a"
+		mod_unload || fail "cycle $c: rmmod"
+		[ -e $PROC ] && fail "cycle $c: $PROC still there after rmmod"
+		kill "$(cat "$D/half$c.pid")"
+		rmdir "$CG$cgs/a"
+	done
+	r=$(mod_load)
+	expect_eq "insmod at the end" "$r" ok
 }
 
 # --- the end: rmmod -----------------------------------------------------

@@ -14,6 +14,11 @@
  *   tcpka_bench halfopen N ADDR PORT S
  *                           open N connections to ADDR:PORT, print
  *                           "connected N", keep them S seconds
+ *   tcpka_bench flap N ADDR PORT
+ *                           one connection to ADDR:PORT whose keepalive
+ *                           options are set N times over (TCP_KEEPIDLE,
+ *                           TCP_KEEPINTVL, SO_KEEPALIVE off and on): what
+ *                           a mode=force policy puts back each time
  *   tcpka_bench readfile PATH
  *                           read PATH whole, as cat would: the time it
  *                           took and its number of lines
@@ -207,6 +212,26 @@ static void halfopen(long n, const char *addr, const char *port, long secs)
 	sleep(secs);
 }
 
+static void flap(long n, const char *addr, const char *port)
+{
+	int off = 0, on = 1, idle = 600, intvl = 60, fd;
+	struct sockaddr_in a;
+	long i;
+
+	addr_of(&a, addr, port);
+	fd = dial(&a);
+	for (i = 0; i < n; i++) {
+		if (setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof(idle)) ||
+		    setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &intvl, sizeof(intvl)) ||
+		    setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, i & 1 ? &on : &off,
+			       sizeof(on)))
+			die("setsockopt");
+	}
+	printf("flapped %ld\n", n);
+	fflush(stdout);
+	close(fd);
+}
+
 static void readfile(const char *path)
 {
 	static char buf[1 << 16];
@@ -238,11 +263,14 @@ int main(int argc, char **argv)
 		sink(argv[2], argv[3]);
 	} else if (argc == 6 && !strcmp(argv[1], "halfopen")) {
 		halfopen(atol(argv[2]), argv[3], argv[4], atol(argv[5]));
+	} else if (argc == 5 && !strcmp(argv[1], "flap")) {
+		flap(atol(argv[2]), argv[3], argv[4]);
 	} else if (argc == 3 && !strcmp(argv[1], "readfile")) {
 		readfile(argv[2]);
 	} else {
 		fprintf(stderr, "usage: tcpka_bench churn N | stream MB | idle N SECS |\n"
-			"       sink ADDR PORT | halfopen N ADDR PORT SECS | readfile PATH\n");
+			"       sink ADDR PORT | halfopen N ADDR PORT SECS |\n"
+			"       flap N ADDR PORT | readfile PATH\n");
 		return 2;
 	}
 	return 0;
