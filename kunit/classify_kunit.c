@@ -268,7 +268,6 @@ static void tcpka_outcome_names_name_outcomes(struct kunit *test)
 			   "abandoned");
 }
 
-
 /*
  * tcpka_outstanding(): with a round on, the answer decides, not the u8
  * icsk_probes_out: a probe dropped on this host leaves it at 0, and a long

@@ -243,7 +243,7 @@ static void tcpka_round_del(struct tcpka_round *r)
 static void tcpka_round_restart(struct tcpka_round *r, const struct sock *sk)
 {
 	WRITE_ONCE(r->t_first, tcp_jiffies32);
-	smp_wmb();
+	smp_wmb();	/* pairs with smp_rmb() in tcpka_round_find() */
 	WRITE_ONCE(r->key, (unsigned long)sk | TCPKA_LIVE);
 }
 
