@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # make check: every test tcpka has, on a fresh Debian 12 machine.
 #   - tcpka.ko built with warnings as errors for Debian's 6.1 and 6.12
+#   - a tree without icsk_keepalive_timer fails the build with a message
 #   - checkpatch.pl --strict on every source file
 #   - sparse (C=2, warnings fatal) for both kernels
 #   - KUnit suites on UML (linux-source-6.1)
@@ -84,6 +85,9 @@ if want build; then
 		step "build-${krel[$series]}" "$TCPKA_TOP/scripts/build.sh" "$series"
 	done
 fi
+
+# A tree without icsk_keepalive_timer stops the build with a message.
+want build && counted build-guard build-guard "$TCPKA_TOP/scripts/build-guard-test.sh"
 
 if want checkpatch; then
 	src=$(linux_source)

@@ -62,6 +62,7 @@ fixture() { # fixture DIR: a fake /proc with tcpka loaded
 	force_reapplied 3
 	sockets_rearmed 0
 	dry_run_matched 0
+	hooks_missed 5
 	future_thing 7
 	EOF
 	cat >"$d/net/tcpka/cgroups" <<-'EOF'
@@ -252,7 +253,8 @@ for sh in "${shells[@]}"; do
 		hasline "$out" "enabled:      1" && hasline "$out" "dry_run:      0" &&
 		hasline "$out" "log_verdicts: 1" && hasline "$out" "policies:     2" &&
 		hasline "$out" "probing now:  2" &&
-		hasline "$out" "rounds:       31 started: ack 27, rst 1, timeout 2, user_timeout 1, abandoned 0"'
+		hasline "$out" "rounds:       31 started: ack 27, rst 1, timeout 2, user_timeout 1, abandoned 0" &&
+		hasline "$out" "hooks missed: 5"'
 	mkdir -p "$work/sysv/module/tcpka" && echo 0.2.0 >"$work/sysv/module/tcpka/version"
 	TCPKA_SYS=$work/sysv run status
 	t "status: the module's version" eval \
@@ -270,7 +272,7 @@ for sh in "${shells[@]}"; do
 	run stats
 	t "stats: totals, unknown names too" eval '[ $rc -eq 0 ] &&
 		hasline "$out" "outcome_user_timeout   1" && hasline "$out" "future_thing           7" &&
-		[ "$(wc -l <<<"$out")" -eq 14 ]'
+		[ "$(wc -l <<<"$out")" -eq 15 ] && hasline "$out" "hooks_missed           5"'
 	run stats --cgroup /tcpka.slice/web
 	t "stats --cgroup: the row by column name, histograms" eval '[ $rc -eq 0 ] &&
 		hasline "$out" "cgroup                 /tcpka.slice/web" &&
