@@ -76,18 +76,22 @@ static bool tcpka_closed_by_uto(const struct sock *sk, int newstate)
 }
 
 /*
- * Closed by a timer that gave up with nothing retransmitted: the keepalive
- * timer (cnt probes, or user_timeout, ran out) or the zero-window probe
- * timer. tcp_write_err() sets sk_err as below and purges the write queue
- * before tcp_done() changes the state; an RST sets ECONNRESET or EPIPE, a
+ * Closed by the keepalive timer (cnt probes, or user_timeout, ran out):
+ * tcp_write_err() sets sk_err as below and purges the write queue before
+ * tcp_done() changes the state, with nothing retransmitted (keepalive
+ * probes only an idle socket) and no zero-window probing going on (the
+ * zero-window probe timer gives up the same way, with icsk_probes_tstamp
+ * set, which keepalive never touches). An RST sets ECONNRESET or EPIPE, a
  * local abort ECONNABORTED, a plain close no error at all.
  */
 static bool tcpka_closed_by_timer(const struct sock *sk, int newstate)
 {
+	const struct inet_connection_sock *icsk = inet_csk(sk);
 	int err = READ_ONCE(sk->sk_err);
 
 	return newstate == TCP_CLOSE && err &&
-	       !READ_ONCE(inet_csk(sk)->icsk_retransmits) &&
+	       !READ_ONCE(icsk->icsk_retransmits) &&
+	       !READ_ONCE(icsk->icsk_probes_tstamp) &&
 	       err == (READ_ONCE(sk->sk_err_soft) ?: ETIMEDOUT);
 }
 
@@ -338,6 +342,8 @@ static int tcpka_force_hooks_set(bool on)
 			rp = &tcpka_krp_sockopt[i];
 			atomic_long_add(rp->kp.nmissed + rp->nmissed,
 					&tcpka_force_missed);
+			rp->kp.nmissed = 0;
+			rp->nmissed = 0;
 		}
 		tcpka_force_hooked = false;
 		return 0;
@@ -427,16 +433,10 @@ int tcpka_hooks_init(void)
 		}
 	}
 
-	/* Rounds in progress must be known before any of them can end. */
-	err = tcpka_fthooks_init();
-	if (err)
-		return err;
-	mutex_lock(&tcpka_force_mutex);
-	tcpka_force_alive = true;
-	err = tcpka_force_hooks_set(tcpka_force_wanted);
-	mutex_unlock(&tcpka_force_mutex);
-	if (err)
-		goto err_ft;
+	/*
+	 * The tracepoints first: tcp_destroy_sock must be hooked before the
+	 * first round record can exist, so that none outlives its socket.
+	 */
 	for (i = 0; i < ARRAY_SIZE(tcpka_tps); i++) {
 		err = tracepoint_probe_register(tcpka_tps[i].tp,
 						tcpka_tps[i].probe, NULL);
@@ -446,22 +446,38 @@ int tcpka_hooks_init(void)
 			goto err_tps;
 		}
 	}
+	mutex_lock(&tcpka_force_mutex);
+	tcpka_force_alive = true;
+	err = tcpka_force_hooks_set(tcpka_force_wanted);
+	mutex_unlock(&tcpka_force_mutex);
+	if (err)
+		goto err_force;
+	/* Last: the hooks that start rounds. */
+	err = tcpka_fthooks_init();
+	if (err)
+		goto err_force;
+	tcpka_track_start();
 	return 0;
 
+err_force:
+	tcpka_force_hooks_stop();
 err_tps:
 	tcpka_tps_unregister(i);
 	tracepoint_synchronize_unregister();
-	tcpka_force_hooks_stop();
-err_ft:
-	tcpka_fthooks_exit();
 	return err;
 }
 
 void tcpka_hooks_exit(void)
 {
-	tcpka_tps_unregister(ARRAY_SIZE(tcpka_tps));
-	tcpka_force_hooks_stop();
+	/*
+	 * Readers of the round table stop trusting it first (a socket
+	 * destroyed once tcp_destroy_sock is unhooked leaves its record),
+	 * then the hooks that start rounds go, then the rest.
+	 */
+	tcpka_track_stop();
 	tcpka_fthooks_exit();
+	tcpka_force_hooks_stop();
+	tcpka_tps_unregister(ARRAY_SIZE(tcpka_tps));
 	/* Handlers still running on other CPUs finish before we free. */
 	tracepoint_synchronize_unregister();
 	synchronize_rcu();

@@ -284,6 +284,17 @@ static ssize_t tcpka_policy_write(struct file *file, const char __user *ubuf,
 		mutex_unlock(&tcpka_policy_mutex);
 		goto out;
 	}
+	/* The setsockopt hooks a mode=force policy needs, before it is in. */
+	if (tcpka_table_has_force(t)) {
+		ret = tcpka_hooks_force(true);
+		if (ret) {
+			pr_warn_ratelimited("tcpka: policy: cannot hook setsockopt for mode=force: %zd\n",
+					    ret);
+			tcpka_table_free(t);
+			mutex_unlock(&tcpka_policy_mutex);
+			goto out;
+		}
+	}
 	old = tcpka_table_swap(t);
 	/* Sockets already established follow (both tables stay alive). */
 	tcpka_rearm_all(old, t);

@@ -97,6 +97,8 @@ int tcpka_track_init(void);
 void tcpka_track_exit(void);
 void tcpka_track_event(const struct sock *sk, enum tcpka_event ev);
 void tcpka_track_close(const struct sock *sk, bool timed_out, bool uto);
+void tcpka_track_start(void);
+void tcpka_track_stop(void);
 int tcpka_track_proc_create(struct proc_dir_entry *dir);
 
 /* hooks.c */

@@ -8,7 +8,9 @@
  * the tcp_destroy_sock hook removes it before the socket can be freed.
  *
  * A round is answered once the peer has been heard (any acceptable ACK or
- * data: tp->rcv_tstamp, icsk_ack.lrcvtime) since the round's first probe.
+ * data) since the round's first probe: tp->rcv_tstamp or icsk_ack.lrcvtime
+ * differs from what they were when that probe left (compared for change,
+ * not order, so a last data segment months old cannot wrap into "after").
  * That is read from the socket itself, so neither a probe dropped on this
  * host (not counted in icsk_probes_out, sent again 0.5 s later) nor the u8
  * icsk_probes_out wrapping past 255 can read as an answer.
@@ -54,8 +56,24 @@ MODULE_PARM_DESC(max_tracked,
 struct tcpka_round {
 	struct rhash_head node;
 	unsigned long key;	/* the socket's address, | TCPKA_LIVE while on */
-	u32 t_first;		/* tcp_jiffies32 of the round's first probe */
+	/* When the round's first probe left: tp->rcv_tstamp, icsk_ack.lrcvtime */
+	u32 rcv_tstamp;
+	u32 lrcvtime;
 };
+
+/* What a record remembers of a socket: when the peer was last heard. */
+struct tcpka_heard {
+	u32 rcv_tstamp;
+	u32 lrcvtime;
+};
+
+static struct tcpka_heard tcpka_heard_now(const struct sock *sk)
+{
+	return (struct tcpka_heard){
+		.rcv_tstamp = READ_ONCE(tcp_sk(sk)->rcv_tstamp),
+		.lrcvtime = READ_ONCE(inet_csk(sk)->icsk_ack.lrcvtime),
+	};
+}
 
 static u32 tcpka_round_hash(const void *data, u32 len, u32 seed)
 {
@@ -88,6 +106,8 @@ static const struct rhashtable_params tcpka_round_params = {
 };
 
 static struct rhashtable tcpka_rounds;
+/* Every live record has a live socket (tcp_destroy_sock is hooked). */
+static bool tcpka_track_on;
 static atomic_t tcpka_nr_rounds = ATOMIC_INIT(0);
 static struct kmem_cache *tcpka_round_cache;
 
@@ -173,7 +193,8 @@ static void tcpka_round_put(struct tcpka_round *r)
  * The live round of @sk and when its first probe left, if it has one.
  * Context: rcu_read_lock() or preemption off.
  */
-static struct tcpka_round *tcpka_round_find(const struct sock *sk, u32 *t_first)
+static struct tcpka_round *tcpka_round_find(const struct sock *sk,
+					    struct tcpka_heard *h)
 {
 	unsigned long key = (unsigned long)sk | TCPKA_LIVE;
 	struct tcpka_round *r;
@@ -183,8 +204,11 @@ static struct tcpka_round *tcpka_round_find(const struct sock *sk, u32 *t_first)
 	r = rhashtable_lookup(&tcpka_rounds, &key, tcpka_round_params);
 	if (!r)
 		return NULL;
-	*t_first = READ_ONCE(r->t_first);
-	/* Still this socket's round once t_first is read? (see _start()) */
+	/* The key matched (obj_cmpfn) before the times are read... */
+	smp_rmb();
+	h->rcv_tstamp = READ_ONCE(r->rcv_tstamp);
+	h->lrcvtime = READ_ONCE(r->lrcvtime);
+	/* ...and still matches after: not ended and reused meanwhile. */
 	smp_rmb();
 	return READ_ONCE(r->key) == key ? r : NULL;
 }
@@ -192,6 +216,8 @@ static struct tcpka_round *tcpka_round_find(const struct sock *sk, u32 *t_first)
 /* Return: 0, -ENOSPC past max_tracked, -ENOMEM, -EEXIST. */
 static int tcpka_round_add(const struct sock *sk)
 {
+	unsigned long live = (unsigned long)sk | TCPKA_LIVE;
+	struct tcpka_heard heard;
 	struct tcpka_round *r;
 	int err;
 
@@ -204,16 +230,19 @@ static int tcpka_round_add(const struct sock *sk)
 		err = -ENOMEM;
 		goto err_dec;
 	}
-	WRITE_ONCE(r->t_first, tcp_jiffies32);
-	smp_wmb();	/* t_first before the key that makes it visible */
-	WRITE_ONCE(r->key, (unsigned long)sk | TCPKA_LIVE);
-	err = rhashtable_lookup_insert_key(&tcpka_rounds, &r->key, &r->node,
+	heard = tcpka_heard_now(sk);
+	WRITE_ONCE(r->rcv_tstamp, heard.rcv_tstamp);
+	WRITE_ONCE(r->lrcvtime, heard.lrcvtime);
+	/* Inserted not live, so no lookup can claim it before it is in. */
+	WRITE_ONCE(r->key, (unsigned long)sk);
+	err = rhashtable_lookup_insert_key(&tcpka_rounds, &live, &r->node,
 					   tcpka_round_params);
 	if (err) {
-		WRITE_ONCE(r->key, (unsigned long)sk);
 		tcpka_round_put(r);
 		goto err_dec;
 	}
+	smp_wmb();	/* the times before the key that makes them visible */
+	WRITE_ONCE(r->key, live);
 	return 0;
 
 err_dec:
@@ -232,28 +261,32 @@ static bool tcpka_round_claim(struct tcpka_round *r, const struct sock *sk)
 /* End @r's round (claimed by the caller) and give the record back. */
 static void tcpka_round_del(struct tcpka_round *r)
 {
-	if (!rhashtable_remove_fast(&tcpka_rounds, &r->node,
-				    tcpka_round_params)) {
-		atomic_dec(&tcpka_nr_rounds);
-		tcpka_round_put(r);
-	}
+	/* Only the claimer removes: a failure would be a bug (and a leak). */
+	if (WARN_ON_ONCE(rhashtable_remove_fast(&tcpka_rounds, &r->node,
+						tcpka_round_params)))
+		return;
+	atomic_dec(&tcpka_nr_rounds);
+	tcpka_round_put(r);
 }
 
 /* An ended round (claimed) starts again in place: the next first probe. */
 static void tcpka_round_restart(struct tcpka_round *r, const struct sock *sk)
 {
-	WRITE_ONCE(r->t_first, tcp_jiffies32);
+	struct tcpka_heard heard = tcpka_heard_now(sk);
+
+	WRITE_ONCE(r->rcv_tstamp, heard.rcv_tstamp);
+	WRITE_ONCE(r->lrcvtime, heard.lrcvtime);
 	smp_wmb();	/* pairs with smp_rmb() in tcpka_round_find() */
 	WRITE_ONCE(r->key, (unsigned long)sk | TCPKA_LIVE);
 }
 
-/* Heard from the peer (an ACK or data) at or after @t? */
-static bool tcpka_heard_since(const struct sock *sk, u32 t)
+/* Heard from the peer (an ACK or data) since the record @h was taken? */
+static bool tcpka_heard_since(const struct sock *sk,
+			      const struct tcpka_heard *h)
 {
-	const struct tcp_sock *tp = tcp_sk(sk);
+	struct tcpka_heard now = tcpka_heard_now(sk);
 
-	return (s32)(READ_ONCE(tp->rcv_tstamp) - t) >= 0 ||
-	       (s32)(READ_ONCE(inet_csk(sk)->icsk_ack.lrcvtime) - t) >= 0;
+	return now.rcv_tstamp != h->rcv_tstamp || now.lrcvtime != h->lrcvtime;
 }
 
 static const enum tcpka_mib tcpka_outcome_mib[] = {
@@ -355,13 +388,13 @@ void tcpka_track_event(const struct sock *sk, enum tcpka_event ev)
 	unsigned int probes = READ_ONCE(inet_csk(sk)->icsk_probes_out);
 	struct tcpka_round *r;
 	struct tcpka_verdict v;
-	u32 t_first = 0;
+	struct tcpka_heard h;
 	bool answered;
 	int err;
 
 	rcu_read_lock();
-	r = tcpka_round_find(sk, &t_first);
-	answered = r && tcpka_heard_since(sk, t_first);
+	r = tcpka_round_find(sk, &h);
+	answered = r && tcpka_heard_since(sk, &h);
 	v = tcpka_classify(!!r, ev, tcpka_outstanding(!!r, answered, probes));
 	/* A round that ends, or ends and restarts, is ended by one caller. */
 	if (r && (!v.in_round || v.start)) {
@@ -407,12 +440,16 @@ void tcpka_track_event(const struct sock *sk, enum tcpka_event ev)
 void tcpka_track_close(const struct sock *sk, bool timed_out, bool uto)
 {
 	struct tcpka_round *r;
-	u32 t_first = 0;
+	struct tcpka_heard h;
 	bool keepalive;
 
 	rcu_read_lock();
-	r = tcpka_round_find(sk, &t_first);
-	keepalive = timed_out && r && !tcpka_heard_since(sk, t_first);
+	r = tcpka_round_find(sk, &h);
+	if (r)
+		keepalive = timed_out && !tcpka_heard_since(sk, &h);
+	else	/* untracked (track_overflow, or mid-round at load) */
+		keepalive = timed_out && READ_ONCE(inet_csk(sk)->icsk_probes_out) &&
+			    sock_flag(sk, SOCK_KEEPOPEN);
 	rcu_read_unlock();
 	if (keepalive)
 		tcpka_track_event(sk, TCPKA_EV_TIMER_CLOSE);
@@ -453,8 +490,8 @@ static int tcpka_probing_show(struct seq_file *m, void *v)
 	struct rhashtable_iter hti;
 	struct tcpka_rowbuf *b;
 	struct tcpka_round *r;
+	struct tcpka_heard h;
 	struct sock *sk;
-	u32 t_first;
 
 	b = kvmalloc(sizeof(*b), GFP_KERNEL);
 	if (!b)
@@ -462,7 +499,7 @@ static int tcpka_probing_show(struct seq_file *m, void *v)
 	seq_puts(m, "cookie local remote cgroup probes idle next\n");
 	rhashtable_walk_enter(&tcpka_rounds, &hti);
 	rhashtable_walk_start(&hti);
-	while ((r = rhashtable_walk_next(&hti))) {
+	while (READ_ONCE(tcpka_track_on) && (r = rhashtable_walk_next(&hti))) {
 		if (IS_ERR(r)) {
 			if (PTR_ERR(r) == -EAGAIN)
 				continue;	/* resized: rows may repeat */
@@ -475,7 +512,7 @@ static int tcpka_probing_show(struct seq_file *m, void *v)
 		sk = (struct sock *)((unsigned long)sk & ~TCPKA_LIVE);
 		if (!refcount_inc_not_zero(&sk->sk_refcnt))
 			continue;
-		if (net_eq(sock_net(sk), net) && tcpka_round_find(sk, &t_first))
+		if (net_eq(sock_net(sk), net) && tcpka_round_find(sk, &h))
 			tcpka_probing_row(m, b, sk);
 		sock_put(sk);
 		if (seq_has_overflowed(m))
@@ -485,6 +522,23 @@ static int tcpka_probing_show(struct seq_file *m, void *v)
 	rhashtable_walk_exit(&hti);
 	kvfree(b);
 	return 0;
+}
+
+/* From hooks init, once tcp_destroy_sock is hooked. */
+void tcpka_track_start(void)
+{
+	WRITE_ONCE(tcpka_track_on, true);
+}
+
+/*
+ * Before the hooks go: /proc/net/tcpka/probing stops reading records,
+ * whose sockets may be destroyed unseen from now on. A walk already under
+ * way is inside an RCU read-side section, which keeps such a socket's
+ * memory (SLAB_TYPESAFE_BY_RCU) a socket until it ends.
+ */
+void tcpka_track_stop(void)
+{
+	WRITE_ONCE(tcpka_track_on, false);
 }
 
 int tcpka_track_proc_create(struct proc_dir_entry *dir)
@@ -534,6 +588,6 @@ void tcpka_track_exit(void)
 		while (st->nr)
 			kmem_cache_free(tcpka_round_cache, st->r[--st->nr]);
 	}
-	/* Waits for the RCU grace period SLAB_TYPESAFE_BY_RCU needs. */
+	/* Its slabs are freed after an RCU grace period (TYPESAFE_BY_RCU). */
 	kmem_cache_destroy(tcpka_round_cache);
 }

@@ -35,16 +35,20 @@ $1 == "SCALE" && $3 == "policy-write" { scale = scale sprintf("  one policy writ
 $1 == "SCALE" && $3 == "readfile" { scale = scale sprintf("  /proc/net/tcpka/probing with %d rows (+ header: %s): read in %s ms\n", $2, $6, $4) }
 $1 == "SCALESTATS" && ($2 == "sockets_rearmed" || $2 == "rounds_started" || $2 == "track_overflow") { scale = scale "    " $2 " " $3 "\n" }
 END {
-	printf "%-12s %16s %16s %8s %8s\n", "workload", "without tcpka",
-		"with tcpka", "ratio", "spread"
+	printf "%-12s %16s %16s %16s %7s %7s %7s\n", "workload", "without tcpka",
+		"policy default", "policy force", "ratio d", "ratio f", "spread"
 	for (i = 0; i < n; i++) {
 		w = order[i]
+		d = median("default", w)
 		b = median("with", w)
 		a = median("without", w)
-		printf "%-12s %10.1f %-5s %10.1f %-5s %8.3f %7.1f%%\n", w, a,
-			unit[w], b, unit[w], a ? b / a : 0, a ? 100 * (hi - lo) / a : 0
+		sp = a ? 100 * (hi - lo) / a : 0
+		printf "%-12s %10.1f %-5s %10.1f %-5s %10.1f %-5s %7.3f %7.3f %6.1f%%\n",
+			w, a, unit[w], d, unit[w], b, unit[w], a ? d / a : 0,
+			a ? b / a : 0, sp
 	}
-	print "medians of 3 runs each, alternated in one boot; ratio: with / without;"
+	print "medians of 3 runs each, alternated in one boot; ratio d, f: with a"
+	print "mode=default / mode=force policy on / over without tcpka;"
 	print "spread: (max - min) / median of the runs without tcpka"
 	printf "tcpka counters of the last run with it:\n%s", stats
 	printf "scale (half-open connections of one cgroup):\n%s", scale

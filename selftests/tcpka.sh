@@ -1083,7 +1083,13 @@ rounds_done() {
 # must have ended in exactly one outcome. Counted, not timed: the end is
 # waited for, then compared exactly.
 t_exact() {
-	local cgs=/tcpka.slice/$T a n=${EXACT_N:-3000} i started done
+	local cgs=/tcpka.slice/$T a n=${EXACT_N:-3000} flaps=20000 i started done
+	# The debug kernel (SLOW > 1) stalls with thousands of sockets probing
+	# every second under TCG, with or without tcpka: fewer there.
+	if [ "${SLOW:-1}" -gt 1 ]; then
+		n=${EXACT_N:-300}
+		flaps=5000
+	fi
 	cg_make "$cgs/many" "$cgs/force" "$cgs/srv"
 	pair "" 0
 	a=$(srv_addr 4 0)
@@ -1094,7 +1100,7 @@ t_exact() {
 	wait_line sink listening || return
 	bg many "$cgs/many" "c$N" $BENCH halfopen "$n" "$a" 7001 900
 	wait_line many connected 300 || return
-	bg flap "$cgs/force" "c$N" $BENCH flap 20000 "$a" 7001
+	bg flap "$cgs/force" "c$N" $BENCH flap "$flaps" "$a" 7001
 	sleep 2
 	# Every one of the n sockets changes policy: all are re-armed.
 	set_policy "set $cgs/many idle=1 intvl=2 cnt=5"
@@ -1120,7 +1126,7 @@ t_exact() {
 		"$(delta c0 c1 st_probes)" $((2 * n))
 	expect_ge "rounds started" "$started" $((2 * n))
 	expect_eq "sockets_rearmed" "$(delta c0 c1 st_rearmed)" "$n"
-	expect_ge "force_reapplied (20000 flaps)" "$(delta c0 c2 st_forced)" 20000
+	expect_ge "force_reapplied ($flaps flaps)" "$(delta c0 c2 st_forced)" "$flaps"
 	for k in track_overflow hooks_missed cgroup_rows_overflow; do
 		expect_eq "$k" "$(delta c0 c2 "st_k $k")" 0
 	done
@@ -1138,6 +1144,7 @@ st_k() { st "$2" "$1"; }
 # kernel must report nothing (the debug kernel: KASAN, lockdep, kmemleak).
 t_unload_churn() {
 	local cgs=/tcpka.slice/$T a n=${UNLOAD_N:-1000} c r
+	[ "${SLOW:-1}" -gt 1 ] && n=${UNLOAD_N:-300}
 	cg_make "$cgs/srv" "$cgs/parked"
 	pair "" 0
 	a=$(srv_addr 4 0)

@@ -14,6 +14,10 @@
  *   tcpka_bench halfopen N ADDR PORT S
  *                           open N connections to ADDR:PORT, print
  *                           "connected N", keep them S seconds
+ *   tcpka_bench nodelay N   N setsockopt(TCP_NODELAY) calls on one
+ *                           connected loopback socket: calls per second
+ *   tcpka_bench keepidle N  the same with TCP_KEEPIDLE (an option a
+ *                           mode=force policy puts back)
  *   tcpka_bench flap N ADDR PORT
  *                           one connection to ADDR:PORT whose keepalive
  *                           options are set N times over (TCP_KEEPIDLE,
@@ -212,6 +216,26 @@ static void halfopen(long n, const char *addr, const char *port, long secs)
 	sleep(secs);
 }
 
+static double sockopt_rate(long n, int optname)
+{
+	struct sockaddr_in a;
+	int lfd = listener(&a), fd, v = 1;
+	double t0;
+	long i;
+
+	fd = dial(&a);
+	t0 = now();
+	for (i = 0; i < n; i++) {
+		v = optname == TCP_KEEPIDLE ? 600 + (i & 1) : (int)(i & 1);
+		if (setsockopt(fd, IPPROTO_TCP, optname, &v, sizeof(v)))
+			die("setsockopt");
+	}
+	t0 = now() - t0;
+	close(fd);
+	close(lfd);
+	return n / t0;
+}
+
 static void flap(long n, const char *addr, const char *port)
 {
 	int off = 0, on = 1, idle = 600, intvl = 60, fd;
@@ -263,6 +287,10 @@ int main(int argc, char **argv)
 		sink(argv[2], argv[3]);
 	} else if (argc == 6 && !strcmp(argv[1], "halfopen")) {
 		halfopen(atol(argv[2]), argv[3], argv[4], atol(argv[5]));
+	} else if (argc == 3 && !strcmp(argv[1], "nodelay")) {
+		printf("nodelay %.0f calls/s\n", sockopt_rate(atol(argv[2]), TCP_NODELAY));
+	} else if (argc == 3 && !strcmp(argv[1], "keepidle")) {
+		printf("keepidle %.0f calls/s\n", sockopt_rate(atol(argv[2]), TCP_KEEPIDLE));
 	} else if (argc == 5 && !strcmp(argv[1], "flap")) {
 		flap(atol(argv[2]), argv[3], argv[4]);
 	} else if (argc == 3 && !strcmp(argv[1], "readfile")) {
@@ -270,7 +298,7 @@ int main(int argc, char **argv)
 	} else {
 		fprintf(stderr, "usage: tcpka_bench churn N | stream MB | idle N SECS |\n"
 			"       sink ADDR PORT | halfopen N ADDR PORT SECS |\n"
-			"       flap N ADDR PORT | readfile PATH\n");
+			"       nodelay N | keepidle N | flap N ADDR PORT | readfile PATH\n");
 		return 2;
 	}
 	return 0;
