@@ -144,44 +144,48 @@ static unsigned int tcpka_probes_in_wakeup(const struct sock *sk)
 static atomic_long_t tcpka_ft_missed = ATOMIC_LONG_INIT(0);
 
 /* int tcp_write_wakeup(struct sock *sk, int mib): the timer holds the lock. */
-static void tcpka_ft_write_wakeup(unsigned long ip, unsigned long parent_ip,
-				  struct ftrace_ops *op,
-				  struct ftrace_regs *fregs)
+static void tcpka_on_write_wakeup(struct pt_regs *regs)
 {
-	struct pt_regs *regs = ftrace_get_regs(fregs);
-	const struct sock *sk;
+	const struct sock *sk = (void *)regs_get_kernel_argument(regs, 0);
 	unsigned int n;
-	int bit;
 
-	if (!regs)
+	if (regs_get_kernel_argument(regs, 1) != LINUX_MIB_TCPKEEPALIVE ||
+	    !tcpka_is_tcp(sk))
 		return;
-	bit = ftrace_test_recursion_trylock(ip, parent_ip);
-	if (bit < 0) {
-		atomic_long_inc(&tcpka_ft_missed);
-		return;
+	n = tcpka_probes_in_wakeup(sk);
+	if (n) {
+		tcpka_count(sk, TCPKA_MIB_PROBES, n);
+		tcpka_track_event(sk, TCPKA_EV_PROBE);
 	}
-	sk = (void *)regs_get_kernel_argument(regs, 0);
-	if (regs_get_kernel_argument(regs, 1) == LINUX_MIB_TCPKEEPALIVE &&
-	    tcpka_is_tcp(sk)) {
-		n = tcpka_probes_in_wakeup(sk);
-		if (n) {
-			tcpka_count(sk, TCPKA_MIB_PROBES, n);
-			tcpka_track_event(sk, TCPKA_EV_PROBE);
-		}
-	}
-	ftrace_test_recursion_unlock(bit);
 }
 
 /*
  * static void tcp_keepalive_timer(struct timer_list *t), on entry: before
  * the timer locks the socket, so the round's end is claimed (track.c).
  */
-static void tcpka_ft_timer(unsigned long ip, unsigned long parent_ip,
-			   struct ftrace_ops *op, struct ftrace_regs *fregs)
+static void tcpka_on_keepalive_timer(struct pt_regs *regs)
+{
+	struct timer_list *t = (void *)regs_get_kernel_argument(regs, 0);
+	const struct sock *sk = &container_of(t, struct inet_connection_sock,
+					      icsk_keepalive_timer)->icsk_inet.sk;
+
+	/* The timer's storage is shared with MPTCP's own timer. */
+	if (tcpka_is_tcp(sk))
+		tcpka_track_event(sk, TCPKA_EV_TIMER);
+}
+
+struct tcpka_fthook {
+	char func[32];
+	void (*handler)(struct pt_regs *regs);
+	struct ftrace_ops ops;
+	bool registered;
+};
+
+/* The ftrace callback of every hook: arguments, recursion, then handler. */
+static void tcpka_ft_call(unsigned long ip, unsigned long parent_ip,
+			  struct ftrace_ops *op, struct ftrace_regs *fregs)
 {
 	struct pt_regs *regs = ftrace_get_regs(fregs);
-	struct timer_list *t;
-	const struct sock *sk;
 	int bit;
 
 	if (!regs)
@@ -191,26 +195,19 @@ static void tcpka_ft_timer(unsigned long ip, unsigned long parent_ip,
 		atomic_long_inc(&tcpka_ft_missed);
 		return;
 	}
-	t = (void *)regs_get_kernel_argument(regs, 0);
-	sk = &container_of(t, struct inet_connection_sock,
-			   icsk_keepalive_timer)->icsk_inet.sk;
-	/* The timer's storage is shared with MPTCP's own timer. */
-	if (tcpka_is_tcp(sk))
-		tcpka_track_event(sk, TCPKA_EV_TIMER);
+	container_of(op, struct tcpka_fthook, ops)->handler(regs);
 	ftrace_test_recursion_unlock(bit);
 }
 
-struct tcpka_fthook {
-	char func[32];
-	struct ftrace_ops ops;
-	bool registered;
-};
+#define TCPKA_FTHOOK(name, fn) {					\
+	.func = name,							\
+	.handler = fn,							\
+	.ops = { .func = tcpka_ft_call, .flags = FTRACE_OPS_FL_SAVE_REGS }, \
+}
 
 static struct tcpka_fthook tcpka_fthooks[] = {
-	{ "tcp_keepalive_timer",
-	  { .func = tcpka_ft_timer, .flags = FTRACE_OPS_FL_SAVE_REGS } },
-	{ "tcp_write_wakeup",
-	  { .func = tcpka_ft_write_wakeup, .flags = FTRACE_OPS_FL_SAVE_REGS } },
+	TCPKA_FTHOOK("tcp_keepalive_timer", tcpka_on_keepalive_timer),
+	TCPKA_FTHOOK("tcp_write_wakeup", tcpka_on_write_wakeup),
 };
 
 static void tcpka_fthooks_exit(void)
