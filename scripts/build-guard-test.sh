@@ -10,7 +10,8 @@ set -uo pipefail
 
 krel=$(krel_for 6.1)
 fetch_kernel "$krel" >/dev/null
-tmp=$(mktemp -d)
+# Hard links need the same file system as the cache.
+tmp=$(mktemp -d "$TCPKA_CACHE/guard.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 cp -al "$TCPKA_CACHE/k-$krel/root" "$tmp/root"
 hdr=$tmp/root/usr/src/linux-headers-${krel%-amd64}-common/include/net/inet_connection_sock.h
