@@ -109,10 +109,11 @@ enum tcpka_event {
 	TCPKA_EV_PROBE,		/* a keepalive probe is about to be sent */
 	TCPKA_EV_TIMER,		/* the keepalive timer fired */
 	TCPKA_EV_RESET,		/* an RST was received */
-	TCPKA_EV_TIMER_CLOSE,	/* the keepalive timer closed the socket */
+	TCPKA_EV_TIMER_CLOSE,	/* a timer gave up on an unanswered round */
 	TCPKA_EV_UTO_CLOSE,	/* TCP_USER_TIMEOUT ran out on unacked data */
-	TCPKA_EV_CLOSE,		/* the socket left ESTABLISHED/CLOSE_WAIT otherwise */
+	TCPKA_EV_CLOSE,		/* the socket left the probed states otherwise */
 	TCPKA_EV_DESTROY,	/* the socket is being destroyed */
+	TCPKA_EV_KA_OFF,	/* the application switched keepalive off */
 };
 
 enum tcpka_outcome {
@@ -154,6 +155,7 @@ enum tcpka_mib {
 	TCPKA_MIB_REARMED,		/* sockets_rearmed */
 	TCPKA_MIB_DRY_RUN,		/* dry_run_matched */
 	TCPKA_MIB_HOOKS_MISSED,		/* hooks_missed: host-wide, not per netns */
+	TCPKA_MIB_IN_PROGRESS,		/* rounds_in_progress: a gauge */
 	TCPKA_MIB_NR,
 };
 

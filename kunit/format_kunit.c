@@ -18,7 +18,7 @@ static const char *const mib_names[] = {
 	"outcome_rst", "outcome_timeout", "outcome_user_timeout",
 	"rounds_abandoned", "track_overflow", "cgroup_rows_overflow",
 	"force_reapplied", "sockets_rearmed", "dry_run_matched",
-	"hooks_missed",
+	"hooks_missed", "rounds_in_progress",
 };
 
 typedef int (*format_fn)(char *buf, size_t len, const void *arg);
@@ -139,7 +139,7 @@ static void tcpka_format_stats_prints_every_mib(struct kunit *test)
 {
 	static const u64 vals[] = {
 		0, 1, 22, 333, 4444, 55555, 12, 666666, 7777777, 88888888,
-		U64_MAX, 13, 14, 15,
+		U64_MAX, 13, 14, 15, 16,
 	};
 	static const char want[] =
 		"sockets_enforced 0\n"
@@ -155,7 +155,8 @@ static void tcpka_format_stats_prints_every_mib(struct kunit *test)
 		"force_reapplied 18446744073709551615\n"
 		"sockets_rearmed 13\n"
 		"dry_run_matched 14\n"
-		"hooks_missed 15\n";
+		"hooks_missed 15\n"
+		"rounds_in_progress 16\n";
 
 	KUNIT_ASSERT_EQ(test, (size_t)TCPKA_MIB_NR, ARRAY_SIZE(vals));
 	expect_snprintf(test, stats_fn, vals, want);

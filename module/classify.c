@@ -11,13 +11,18 @@
  *   RST received, probes_out > 0              -> rst
  *   keepalive timer closes the socket         -> timeout (cnt probes or
  *                                                user_timeout ran out)
+ *   retransmission timer gives up (no         -> timeout (the peer went
+ *   TCP_USER_TIMEOUT) on an unanswered round     silent: data sent
+ *                                                mid-round was never
+ *                                                acknowledged either)
  *   retransmission timer closes the socket    -> user_timeout (unacked
  *   on TCP_USER_TIMEOUT                          data: keepalive never
  *                                                probes such a socket, so
  *                                                this is an outcome of its
  *                                                own, round or not)
- *   socket leaves ESTABLISHED/CLOSE_WAIT      -> abandoned (a local close:
- *   otherwise while probes are unanswered        not an outcome)
+ *   socket leaves ESTABLISHED/CLOSE_WAIT/     -> abandoned (a local close:
+ *   FIN_WAIT2 otherwise, or SO_KEEPALIVE is      not an outcome)
+ *   switched off, while probes are unanswered
  *
  * Each round ends in exactly one of them; the caller makes that so by
  * removing its record of the round before it counts an outcome.
@@ -71,6 +76,7 @@ struct tcpka_verdict tcpka_classify(bool in_round, enum tcpka_event ev,
 		v.outcome = TCPKA_OUT_USER_TIMEOUT;
 		break;
 	case TCPKA_EV_CLOSE:
+	case TCPKA_EV_KA_OFF:
 		if (in_round)
 			v.outcome = probes_out ? TCPKA_OUT_ABANDONED : TCPKA_OUT_ACK;
 		break;

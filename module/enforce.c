@@ -16,7 +16,8 @@
  * mode=force also holds after ESTABLISHED: when the application changes
  * SO_KEEPALIVE, TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT or TCP_USER_TIMEOUT
  * later, tcpka_reenforce() puts the policy's values back as the call
- * returns.
+ * returns, and the keepalive timer back on the policy's schedule (a round
+ * in progress goes on where it was).
  *
  * A policy write also reaches sockets already established: tcpka_rearm_all()
  * walks the TCP established hash tables and, for each socket whose policy
@@ -38,6 +39,9 @@
 #include <net/tcp.h>
 #include "tcpka_mod.h"
 #include "tcpka_trace.h"
+
+/* The states keepalive probes in (hooks.c): a policy is put back in them. */
+#define TCPKA_REENFORCE_STATES	(TCPF_ESTABLISHED | TCPF_CLOSE_WAIT | TCPF_FIN_WAIT2)
 
 enum tcpka_how {
 	TCPKA_HOW_ESTABLISHED,
@@ -78,8 +82,8 @@ static bool tcpka_may_set(const struct tcpka_policy *pol,
 	return old && (old->has & TCPKA_HAS(key)) && cur == old_val;
 }
 
-/* Write @pol's values into @sk, as setsockopt() would, and arm the timer. */
-static void tcpka_apply(struct sock *sk, const struct tcpka_policy *pol)
+/* Write @pol's values into @sk, as setsockopt() would. */
+static void tcpka_apply_values(struct sock *sk, const struct tcpka_policy *pol)
 {
 	struct inet_connection_sock *icsk = inet_csk(sk);
 	struct tcp_sock *tp = tcp_sk(sk);
@@ -93,14 +97,36 @@ static void tcpka_apply(struct sock *sk, const struct tcpka_policy *pol)
 	if (tcpka_may_set(pol, NULL, TCPKA_KEY_USER_TIMEOUT,
 			  icsk->icsk_user_timeout, 0))
 		WRITE_ONCE(icsk->icsk_user_timeout, pol->user_timeout);
+	sock_set_flag(sk, SOCK_KEEPOPEN);
+}
 
+/* Write @pol's values into a socket just established, and arm the timer. */
+static void tcpka_apply(struct sock *sk, const struct tcpka_policy *pol)
+{
+	tcpka_apply_values(sk, pol);
 	/*
 	 * As tcp_set_keepalive(): the kernel arms the timer at connect time
 	 * or, for a passive socket, only when SO_KEEPALIVE came from the
 	 * listener; arm it here in every case, at the (new) idle time.
 	 */
-	sock_set_flag(sk, SOCK_KEEPOPEN);
-	inet_csk_reset_keepalive_timer(sk, keepalive_time_when(tp));
+	inet_csk_reset_keepalive_timer(sk, keepalive_time_when(tcp_sk(sk)));
+}
+
+/*
+ * When the keepalive timer's next run is due on the kernel's own schedule
+ * with the socket's present values: the first probe idle after the peer
+ * was last heard, each next one intvl after the one before, so with
+ * icsk_probes_out probes out, idle + probes_out * intvl after it.
+ */
+static unsigned long tcpka_next_run(const struct sock *sk)
+{
+	const struct tcp_sock *tp = tcp_sk(sk);
+	u64 due = keepalive_time_when(tp) +
+		  (u64)READ_ONCE(inet_csk(sk)->icsk_probes_out) *
+		  keepalive_intvl_when(tp);
+	u32 elapsed = keepalive_time_elapsed(tp);
+
+	return due > elapsed ? min_t(u64, due - elapsed, MAX_JIFFY_OFFSET) : 0;
 }
 
 /*
@@ -229,7 +255,7 @@ void tcpka_reenforce(struct sock *sk)
 	bool dry_run;
 	u64 from;
 
-	if (!((1 << READ_ONCE(sk->sk_state)) & (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT)))
+	if (!((1 << READ_ONCE(sk->sk_state)) & TCPKA_REENFORCE_STATES))
 		return;
 	if (!tcpka_policy_of(sk, &pol, &from, &dry_run) ||
 	    pol.mode != TCPKA_MODE_FORCE || dry_run)
@@ -237,9 +263,18 @@ void tcpka_reenforce(struct sock *sk)
 
 	spin_lock_bh(&sk->sk_lock.slock);
 	if (!sock_owned_by_user_nocheck(sk) &&
-	    ((1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT)) &&
+	    ((1 << sk->sk_state) & TCPKA_REENFORCE_STATES) &&
 	    tcpka_differs(sk, &pol)) {
-		tcpka_apply(sk, &pol);
+		/*
+		 * The application's call re-armed the timer on its own
+		 * values (setsockopt(TCP_KEEPIDLE) to its idle, SO_KEEPALIVE
+		 * to a full idle): back on the policy's schedule, from the
+		 * time the peer was last heard, so that neither a round in
+		 * progress restarts nor the first probe is put off by an
+		 * application that sets its options over and over.
+		 */
+		tcpka_apply_values(sk, &pol);
+		inet_csk_reset_keepalive_timer(sk, tcpka_next_run(sk));
 		tcpka_count(sk, TCPKA_MIB_REENFORCED, 1);
 		if (trace_tcpka_policy_applied_enabled())
 			tcpka_trace_applied(sk, from, TCPKA_HOW_FORCE, false,

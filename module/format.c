@@ -23,6 +23,7 @@ const char *const tcpka_mib_names[TCPKA_MIB_NR] = {
 	[TCPKA_MIB_REARMED]		= "sockets_rearmed",
 	[TCPKA_MIB_DRY_RUN]		= "dry_run_matched",
 	[TCPKA_MIB_HOOKS_MISSED]	= "hooks_missed",
+	[TCPKA_MIB_IN_PROGRESS]		= "rounds_in_progress",
 };
 
 const enum tcpka_mib tcpka_row_mibs[TCPKA_ROW_MIBS] = {

@@ -4,24 +4,29 @@
  * where the kernel has them, kprobes where it has none, nothing on the
  * per-packet path.
  *
- *   sock:inet_sock_set_state   ESTABLISHED: apply the policy;
- *                              leaving ESTABLISHED/CLOSE_WAIT: a round ends
- *                              (timeout if a timer gave up on an unanswered
- *                              round, user_timeout if the retransmission
- *                              timer gave up on TCP_USER_TIMEOUT: both read
- *                              from the socket's own state)
+ *   sock:inet_sock_set_state   synchronized (ESTABLISHED, or CLOSE_WAIT
+ *                              straight from SYN_RECV): apply the policy;
+ *                              leaving the states keepalive probes in
+ *                              (ESTABLISHED, CLOSE_WAIT, FIN_WAIT2): a round
+ *                              ends (timeout if a timer gave up on an
+ *                              unanswered round, user_timeout if the
+ *                              retransmission timer gave up on
+ *                              TCP_USER_TIMEOUT: both read from the
+ *                              socket's own state)
  *   tcp:tcp_receive_reset      rst
  *   tcp:tcp_destroy_sock       drop the socket's round record
  *   cgroup:cgroup_mkdir        a policy's cgroup was created again: rebind
  *   ftrace tcp_write_wakeup    a keepalive probe leaves (LINUX_MIB_TCPKEEPALIVE)
  *   ftrace tcp_keepalive_timer entry: an answered round ends in ack
+ *   ftrace tcp_set_keepalive   SO_KEEPALIVE=0: the round is cut short (only
+ *                              setsockopt(SO_KEEPALIVE) calls it)
  *   kretprobe tcp_setsockopt, sock_setsockopt
  *                              only while a mode=force policy exists: an
  *                              application changed a keepalive option, and
  *                              the policy is put back (per call, only for
  *                              those options)
  *
- * The two keepalive hooks are ftrace callbacks, the mechanism kprobes on
+ * The three "ftrace" hooks are ftrace callbacks, the mechanism kprobes on
  * ftrace use, without the kprobe rule that a hit while any kprobe handler
  * of the CPU runs is dropped: a keepalive timer that interrupts a
  * setsockopt kretprobe's handler is still seen. ftrace's own recursion
@@ -46,14 +51,25 @@
 #include <net/tcp.h>
 #include "tcpka_mod.h"
 
-static bool tcpka_is_tcp(const struct sock *sk)
+/* A TCP socket of IPv4 or IPv6, an MPTCP subflow too. */
+static bool tcpka_is_tcp_or_subflow(const struct sock *sk)
 {
 	return sk->sk_protocol == IPPROTO_TCP && sk->sk_type == SOCK_STREAM &&
-	       (sk->sk_family == AF_INET || sk->sk_family == AF_INET6) &&
-	       !sk_is_mptcp(sk);
+	       (sk->sk_family == AF_INET || sk->sk_family == AF_INET6);
 }
 
-#define TCPF_LIVE	(TCPF_ESTABLISHED | TCPF_CLOSE_WAIT)
+/* A TCP socket of IPv4 or IPv6 that is not an MPTCP subflow. */
+static bool tcpka_is_tcp(const struct sock *sk)
+{
+	return tcpka_is_tcp_or_subflow(sk) && !sk_is_mptcp(sk);
+}
+
+/*
+ * The states the keepalive timer sends probes in: the others have a SYN or
+ * FIN in flight (packets_out) or no timer of ours. A FIN_WAIT2 socket
+ * whose application is still there (shutdown(SHUT_WR)) keeps probing.
+ */
+#define TCPF_PROBED	(TCPF_ESTABLISHED | TCPF_CLOSE_WAIT | TCPF_FIN_WAIT2)
 
 /*
  * Closed by the retransmission (or zero-window probe) timer on
@@ -84,15 +100,36 @@ static bool tcpka_closed_by_uto(const struct sock *sk, int newstate)
  * set, which keepalive never touches). An RST sets ECONNRESET or EPIPE, a
  * local abort ECONNABORTED, a plain close no error at all.
  */
-static bool tcpka_closed_by_timer(const struct sock *sk, int newstate)
+static bool tcpka_gave_up(const struct sock *sk, int newstate)
 {
-	const struct inet_connection_sock *icsk = inet_csk(sk);
 	int err = READ_ONCE(sk->sk_err);
 
 	return newstate == TCP_CLOSE && err &&
-	       !READ_ONCE(icsk->icsk_retransmits) &&
-	       !READ_ONCE(icsk->icsk_probes_tstamp) &&
 	       err == (READ_ONCE(sk->sk_err_soft) ?: ETIMEDOUT);
+}
+
+static bool tcpka_closed_by_timer(const struct sock *sk, int newstate)
+{
+	const struct inet_connection_sock *icsk = inet_csk(sk);
+
+	return tcpka_gave_up(sk, newstate) &&
+	       !READ_ONCE(icsk->icsk_retransmits) &&
+	       !READ_ONCE(icsk->icsk_probes_tstamp);
+}
+
+/*
+ * Closed by the retransmission (or zero-window probe) timer giving up
+ * without TCP_USER_TIMEOUT (tcp_retries2, tcp_orphan_retries): the same
+ * error, with retransmissions or window probes outstanding.
+ */
+static bool tcpka_closed_by_rto(const struct sock *sk, int newstate)
+{
+	const struct inet_connection_sock *icsk = inet_csk(sk);
+
+	return tcpka_gave_up(sk, newstate) &&
+	       !READ_ONCE(icsk->icsk_user_timeout) &&
+	       (READ_ONCE(icsk->icsk_retransmits) ||
+		READ_ONCE(icsk->icsk_probes_tstamp));
 }
 
 static void tcpka_tp_set_state(void *data, const struct sock *sk,
@@ -100,14 +137,20 @@ static void tcpka_tp_set_state(void *data, const struct sock *sk,
 {
 	if (!tcpka_is_tcp(sk))
 		return;
-	if (newstate == TCP_ESTABLISHED &&
-	    (oldstate == TCP_SYN_SENT || oldstate == TCP_SYN_RECV)) {
+	/*
+	 * Synchronized: ESTABLISHED, or CLOSE_WAIT straight from SYN_RECV (a
+	 * Fast Open child whose SYN carried a FIN, should a kernel accept
+	 * one: tcp_fastopen_add_skb() calls tcp_fin() before any ACK).
+	 */
+	if ((oldstate == TCP_SYN_SENT || oldstate == TCP_SYN_RECV) &&
+	    (newstate == TCP_ESTABLISHED || newstate == TCP_CLOSE_WAIT)) {
 		tcpka_enforce((struct sock *)sk);
 		return;
 	}
-	if (!((1 << oldstate) & TCPF_LIVE) || ((1 << newstate) & TCPF_LIVE))
+	if (!((1 << oldstate) & TCPF_PROBED) || ((1 << newstate) & TCPF_PROBED))
 		return;
 	tcpka_track_close(sk, tcpka_closed_by_timer(sk, newstate),
+			  tcpka_closed_by_rto(sk, newstate),
 			  tcpka_closed_by_uto(sk, newstate));
 }
 
@@ -150,13 +193,34 @@ static void tcpka_on_write_wakeup(struct pt_regs *regs)
 	unsigned int n;
 
 	if (regs_get_kernel_argument(regs, 1) != LINUX_MIB_TCPKEEPALIVE ||
-	    !tcpka_is_tcp(sk))
+	    !tcpka_is_tcp_or_subflow(sk))
 		return;
 	n = tcpka_probes_in_wakeup(sk);
-	if (n) {
-		tcpka_count(sk, TCPKA_MIB_PROBES, n);
+	if (!n)
+		return;
+	/*
+	 * An MPTCP subflow's probes are in TCPKeepAlive too, so they count
+	 * in probes_sent; its rounds are MPTCP's business (the subflow's
+	 * keepalive settings come from the MPTCP socket), so none starts.
+	 */
+	tcpka_count(sk, TCPKA_MIB_PROBES, n);
+	if (!sk_is_mptcp(sk))
 		tcpka_track_event(sk, TCPKA_EV_PROBE);
-	}
+}
+
+/*
+ * void tcp_set_keepalive(struct sock *sk, int val): only
+ * setsockopt(SO_KEEPALIVE) (and in-kernel users) call it, socket locked by
+ * its owner. Switching keepalive off deletes the timer: a round in
+ * progress would never end, and would hold its max_tracked slot for the
+ * socket's life. It ends here, as a local close would end it.
+ */
+static void tcpka_on_set_keepalive(struct pt_regs *regs)
+{
+	const struct sock *sk = (void *)regs_get_kernel_argument(regs, 0);
+
+	if (!regs_get_kernel_argument(regs, 1) && tcpka_is_tcp(sk))
+		tcpka_track_event(sk, TCPKA_EV_KA_OFF);
 }
 
 /*
@@ -208,6 +272,7 @@ static void tcpka_ft_call(unsigned long ip, unsigned long parent_ip,
 static struct tcpka_fthook tcpka_fthooks[] = {
 	TCPKA_FTHOOK("tcp_keepalive_timer", tcpka_on_keepalive_timer),
 	TCPKA_FTHOOK("tcp_write_wakeup", tcpka_on_write_wakeup),
+	TCPKA_FTHOOK("tcp_set_keepalive", tcpka_on_set_keepalive),
 };
 
 static void tcpka_fthooks_exit(void)

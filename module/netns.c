@@ -118,6 +118,7 @@ static int __net_init tcpka_net_init(struct net *net)
 	int err;
 
 	tn->enabled = enabled;
+	atomic_set(&tn->rounds_live, 0);
 	err = tcpka_stats_net_init(tn);
 	if (err)
 		return err;

@@ -180,6 +180,7 @@ static int tcpka_stats_show(struct seq_file *m, void *v)
 		return -ENODEV;
 	tcpka_mibs_sum(tn->mib, vals);
 	vals[TCPKA_MIB_HOOKS_MISSED] = tcpka_hooks_missed();
+	vals[TCPKA_MIB_IN_PROGRESS] = max(atomic_read(&tn->rounds_live), 0);
 	tcpka_format_stats(buf, sizeof(buf), vals);
 	seq_puts(m, buf);
 	return 0;

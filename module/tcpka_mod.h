@@ -56,6 +56,7 @@ struct tcpka_net {
 	struct ctl_table *sysctl_table;
 	struct ctl_table_header *sysctl;
 	struct proc_dir_entry *proc;
+	atomic_t rounds_live;		/* rounds in progress (track.c) */
 	spinlock_t rows_lock;		/* serialises row insertion */
 	unsigned int nr_rows;
 	struct hlist_head rows[1 << TCPKA_ROWS_BITS];	/* RCU readers */
@@ -96,7 +97,8 @@ int tcpka_stats_proc_create(struct proc_dir_entry *dir);
 int tcpka_track_init(void);
 void tcpka_track_exit(void);
 void tcpka_track_event(const struct sock *sk, enum tcpka_event ev);
-void tcpka_track_close(const struct sock *sk, bool timed_out, bool uto);
+void tcpka_track_close(const struct sock *sk, bool timed_out, bool rto,
+		       bool uto);
 void tcpka_track_start(void);
 void tcpka_track_stop(void);
 int tcpka_track_proc_create(struct proc_dir_entry *dir);

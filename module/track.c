@@ -213,6 +213,18 @@ static struct tcpka_round *tcpka_round_find(const struct sock *sk,
 	return READ_ONCE(r->key) == key ? r : NULL;
 }
 
+/* Rounds in progress in @sk's namespace: rounds_in_progress in stats. */
+static void tcpka_live_add(const struct sock *sk, int d)
+{
+	struct tcpka_net *tn;
+
+	rcu_read_lock();
+	tn = tcpka_pernet(sock_net(sk));
+	if (tn)
+		atomic_add(d, &tn->rounds_live);
+	rcu_read_unlock();
+}
+
 /* Return: 0, -ENOSPC past max_tracked, -ENOMEM, -EEXIST. */
 static int tcpka_round_add(const struct sock *sk)
 {
@@ -243,6 +255,7 @@ static int tcpka_round_add(const struct sock *sk)
 	}
 	smp_wmb();	/* the times before the key that makes them visible */
 	WRITE_ONCE(r->key, live);
+	tcpka_live_add(sk, 1);
 	return 0;
 
 err_dec:
@@ -259,13 +272,14 @@ static bool tcpka_round_claim(struct tcpka_round *r, const struct sock *sk)
 }
 
 /* End @r's round (claimed by the caller) and give the record back. */
-static void tcpka_round_del(struct tcpka_round *r)
+static void tcpka_round_del(struct tcpka_round *r, const struct sock *sk)
 {
 	/* Only the claimer removes: a failure would be a bug (and a leak). */
 	if (WARN_ON_ONCE(rhashtable_remove_fast(&tcpka_rounds, &r->node,
 						tcpka_round_params)))
 		return;
 	atomic_dec(&tcpka_nr_rounds);
+	tcpka_live_add(sk, -1);
 	tcpka_round_put(r);
 }
 
@@ -408,10 +422,18 @@ void tcpka_track_event(const struct sock *sk, enum tcpka_event ev)
 			v.start = false;
 			tcpka_count(sk, TCPKA_MIB_ROUNDS, 1);
 		} else {
-			tcpka_round_del(r);
+			tcpka_round_del(r, sk);
 		}
 	}
 	rcu_read_unlock();
+	/*
+	 * A verdict with no round of ours (a close by TCP_USER_TIMEOUT with
+	 * data unacked, which keepalive never probes; a round that began
+	 * before load or past max_tracked) counts as a round that started
+	 * and ended at once: the outcomes always add up to rounds_started.
+	 */
+	if (!r && v.outcome != TCPKA_OUT_NONE)
+		tcpka_count(sk, TCPKA_MIB_ROUNDS, 1);
 	if (v.outcome != TCPKA_OUT_NONE)
 		tcpka_round_end(sk, v.outcome, probes);
 	if (v.start) {
@@ -424,20 +446,27 @@ void tcpka_track_event(const struct sock *sk, enum tcpka_event ev)
 }
 
 /**
- * tcpka_track_close - a socket left the states whose rounds tcpka follows
+ * tcpka_track_close - a socket left the states keepalive probes in
  * @sk: a TCP socket
  * @timed_out: a timer gave up on it (ETIMEDOUT or the soft error) with no
  *	retransmission outstanding: the keepalive timer, or the zero-window
  *	probe timer
+ * @rto: the retransmission (or zero-window probe) timer gave up on it
+ *	without TCP_USER_TIMEOUT (tcp_retries2, tcp_orphan_retries)
  * @uto: TCP_USER_TIMEOUT closed it (see tcpka_closed_by_uto())
  *
- * With a round on and unanswered, a timer giving up can only be the
- * keepalive timer: the zero-window probe timer runs only with data queued,
- * and keepalive sends no probe then. That is read from the socket, not
- * from which timer runs on this CPU, so a task preempting the timer (as on
- * PREEMPT_RT) cannot be taken for it.
+ * With a round on and unanswered, a timer giving up with nothing
+ * retransmitted can only be the keepalive timer: the zero-window probe
+ * timer runs only with data queued, and keepalive sends no probe then.
+ * Data the application sent in the middle of an unanswered round that the
+ * retransmission timer gave up on is the same verdict, reached sooner: the
+ * peer never answered, a timeout (with TCP_USER_TIMEOUT it is the
+ * user_timeout outcome, as without a round). All of it is read from the
+ * socket, not from which timer runs on this CPU, so a task preempting the
+ * timer (as on PREEMPT_RT) cannot be taken for it.
  */
-void tcpka_track_close(const struct sock *sk, bool timed_out, bool uto)
+void tcpka_track_close(const struct sock *sk, bool timed_out, bool rto,
+		       bool uto)
 {
 	struct tcpka_round *r;
 	struct tcpka_heard h;
@@ -446,7 +475,7 @@ void tcpka_track_close(const struct sock *sk, bool timed_out, bool uto)
 	rcu_read_lock();
 	r = tcpka_round_find(sk, &h);
 	if (r)
-		keepalive = timed_out && !tcpka_heard_since(sk, &h);
+		keepalive = (timed_out || rto) && !tcpka_heard_since(sk, &h);
 	else	/* untracked (track_overflow, or mid-round at load) */
 		keepalive = timed_out && READ_ONCE(inet_csk(sk)->icsk_probes_out) &&
 			    sock_flag(sk, SOCK_KEEPOPEN);
@@ -471,7 +500,8 @@ static void tcpka_probing_row(struct seq_file *m, struct tcpka_rowbuf *b,
 	long left = 0;
 
 	if (!probes ||
-	    !((1 << READ_ONCE(sk->sk_state)) & (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT)))
+	    !((1 << READ_ONCE(sk->sk_state)) &
+	      (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT | TCPF_FIN_WAIT2)))
 		return;
 	if (timer_pending(t))
 		left = max_t(long, (long)(READ_ONCE(t->expires) - jiffies), 0);

@@ -376,6 +376,42 @@ expect_probes_match() {
 }
 st_probes() { st "$1" probes_sent; }
 
+# netstat_file FILE FIELD: a TcpExt field of a copy of /proc/net/netstat.
+netstat_file() {
+	awk -v f="$2" '$1 == "TcpExt:" { if (!n) { for (i = 2; i <= NF; i++) c[$i] = i; n = 1 }
+		else v = $(c[f]) } END { print v == "" ? "NA" : v }' "$1"
+}
+
+# expect_rounds_add_up NS: in netns NS, every round started has ended in
+# exactly one outcome or is in progress: rounds_started = outcome_ack +
+# outcome_rst + outcome_timeout + outcome_user_timeout + rounds_abandoned +
+# rounds_in_progress. The counters move one after the other, so a round
+# ending while the file is read can make them differ for a moment: read
+# again (for up to 10 s x SLOW) before failing. Every test checks it for
+# each of its namespaces (run_test); nothing to check without the module.
+expect_rounds_add_up() {
+	local ns=$1 tag=addup-$1 i=0 started done
+	[ -e "/run/netns/$ns" ] || return 0
+	while :; do
+		rm -f "$D/$tag.stats"
+		"$PEER" cat "/run/netns/$ns" $PROC/stats "$D/$tag.stats"
+		[ -s "$D/$tag.stats" ] || return 0
+		started=$(st "$tag" rounds_started)
+		done=$(($(st "$tag" outcome_ack) + $(st "$tag" outcome_rst) + \
+			$(st "$tag" outcome_timeout) + \
+			$(st "$tag" outcome_user_timeout) + \
+			$(st "$tag" rounds_abandoned) + \
+			$(st "$tag" rounds_in_progress)))
+		[ "$started" = "$done" ] && return 0
+		i=$((i + 1))
+		if [ $i -ge $((20 * ${SLOW:-1})) ]; then
+			fail "$ns: rounds_started=$started, outcomes + rounds_in_progress=$done"
+			return
+		fi
+		sleep 0.5
+	done
+}
+
 # --- policies -----------------------------------------------------------
 
 # policy TEXT: one write of TEXT (printf %b) to the policy file; prints the

@@ -16,7 +16,9 @@ SERIAL_FIRST="module_params"
 PARALLEL="keepalive_on_v4 keepalive_on_v6 ack_v4 ack_v6 rst_v4 rst_v6
 	timeout_v4 timeout_v6 user_timeout_v6 abandoned_v4 mode_v4 mode_v6
 	inherit counters enabled probing uto_data_v4 uto_data_v6 rearm dry_run
-	tracepoints"
+	tracepoints halfclosed_v4 halfclosed_v6 ka_off_v4 ka_off_v6
+	force_midround_v4 force_midround_v6 retrans_v4 retrans_v6 tfo_v4 tfo_v6
+	mptcp_v4 mptcp_v6"
 SERIAL_LAST="tcpkactl policy_file policy_perms exact unload_churn rmmod_midround
 	unload"
 
@@ -571,9 +573,11 @@ t_uto_data() {
 		expect_range "read ended after the write (s)" "$(fsub "$e" "$wt")" 1.8 10 ;;
 	esac
 	snap "c$N" c1
+	# No probe left: the verdict counts as a round of its own, so that
+	# the outcomes add up to rounds_started.
 	expect_stats c1 sockets_enforced=1 outcome_user_timeout=1 \
 		outcome_timeout=0 outcome_rst=0 outcome_ack=0 probes_sent=0 \
-		rounds_started=0 rounds_abandoned=0
+		rounds_started=1 rounds_abandoned=0 rounds_in_progress=0
 	expect_eq "TCPKeepAlive delta" "$(delta c0 c1 ka)" 0
 	expect_eq "row cli outcome_user_timeout" \
 		"$(row c1 "$cgs/cli" outcome_user_timeout)" 1
@@ -1058,6 +1062,235 @@ t_rmmod_midround() {
 
 # bg NAME CGROUP NS CMD...: CMD in the background inside CGROUP and netns
 # NS (as peer does for tcpka_peer). Output in $D/NAME.out, pid in
+# --- half-closed sockets: rounds in FIN_WAIT2 and CLOSE_WAIT -------------
+# Keepalive probes in every state with nothing in flight: FIN_WAIT2 after
+# shutdown(SHUT_WR) (our FIN acked, the application still there) and
+# CLOSE_WAIT (the peer's FIN in). A round there ends as anywhere else.
+t_halfclosed() {
+	local cgs=/tcpka.slice/$T a b c
+	cg_make "$cgs/fw2" "$cgs/cw" "$cgs/rst" "$cgs/srv"
+	pair "" 0
+	pair x 1
+	a=$(srv_addr "$F" 0)
+	b=$(srv_addr "$F" 1)
+	set_policy "set $cgs/fw2 idle=4 intvl=1 cnt=2\nset $cgs/cw idle=4 intvl=1 cnt=2\nset $cgs/rst idle=2 intvl=1 cnt=3"
+	snap "c$N" c0
+	# A: the client shuts down its side; the server reads EOF and holds
+	# on: the client is in FIN_WAIT2. B: the server shuts down its side:
+	# the client reads EOF and holds on in CLOSE_WAIT. Then the servers'
+	# link goes down. C: FIN_WAIT2 as A; the server forgets the
+	# connection (no FIN, no RST): the client's probe draws an RST.
+	peer srvA "$cgs/srv" "s$N" server -w 0 -H "$a" 7001
+	peer srvB "$cgs/srv" "s$N" server -w 0 -S 0 -H "$a" 7002
+	peer srvC "$cgs/srv" "s${N}x" server -w 0 -H -R 1 "$b" 7003
+	wait_line srvA listening && wait_line srvB listening &&
+		wait_line srvC listening || return
+	peer cliA "$cgs/fw2" "c$N" client -w 40 -S 0 "$a" 7001
+	peer cliB "$cgs/cw" "c$N" client -w 40 -H "$a" 7002
+	peer cliC "$cgs/rst" "c$N" client -w 40 -S 0 "$b" 7003
+	wait_line srvA eof && wait_line cliB eof && wait_line srvC eof || return
+	link_down ""
+	for c in cliA cliB cliC; do peer_end $c 30; done
+	expect_eq "cliA (FIN_WAIT2) read" "$(pv cliA end result)" ETIMEDOUT
+	expect_eq "cliB (CLOSE_WAIT) read" "$(pv cliB end result)" ETIMEDOUT
+	expect_eq "cliC (FIN_WAIT2) read" "$(pv cliC end result)" ECONNRESET
+	sleep 0.5
+	snap "c$N" c1
+	# A link that went down late lets a first round be answered: acks
+	# may come before, never an abandoned round.
+	expect_eq "row fw2 outcome_timeout" "$(row c1 "$cgs/fw2" outcome_timeout)" 1
+	expect_eq "row cw outcome_timeout" "$(row c1 "$cgs/cw" outcome_timeout)" 1
+	expect_eq "row rst outcome_rst" "$(row c1 "$cgs/rst" outcome_rst)" 1
+	expect_stats c1 outcome_timeout=2 outcome_rst=1 rounds_abandoned=0 \
+		rounds_in_progress=0
+	expect_probes_match c0 c1
+	expect_eq "time_to_detect count fw2" \
+		"$(hist c1 "$cgs/fw2" time_to_detect count)" 1
+}
+
+# --- SO_KEEPALIVE switched off in the middle of a round ------------------
+# The kernel deletes the timer; the round ends (abandoned) at once and
+# frees its slot, instead of staying in progress for the socket's life.
+t_ka_off() {
+	local cgs=/tcpka.slice/$T a
+	cg_make "$cgs/cli" "$cgs/srv"
+	pair "" 0
+	a=$(srv_addr "$F" 0)
+	set_policy "set $cgs/cli idle=1 intvl=2 cnt=5"
+	snap "c$N" c0
+	# The probe at 1 s is lost; keepalive goes off at 1.6 s.
+	peer srv "$cgs/srv" "s$N" server -w 0 -D "vs$N" "$a" 7001
+	wait_line srv listening || return
+	peer cli "$cgs/cli" "c$N" client -w 8 -K 1.6 -s 0.7 -s 3 "$a" 7001
+	wait_line cli sample2 15 || return
+	# While the connection is still open:
+	"$PEER" cat "/run/netns/c$N" $PROC/probing "$D/c1.probing"
+	snap "c$N" c1
+	expect_eq "sample2 rounds_started" "$(pv cli sample2 rounds_started)" 1
+	expect_eq "sample2 rounds_abandoned" \
+		"$(pv cli sample2 rounds_abandoned)" 1
+	expect_eq "sample2 rounds_in_progress" \
+		"$(pv cli sample2 rounds_in_progress)" 0
+	expect_eq "probing rows after SO_KEEPALIVE=0" \
+		"$(($(wc -l <"$D/c1.probing") - 1))" 0
+	peer_end cli 15
+	expect_eq "client read" "$(pv cli end result)" ALIVE
+	sleep 0.5
+	snap "c$N" c2
+	# The close counts nothing more.
+	expect_stats c2 rounds_started=1 rounds_abandoned=1 outcome_ack=0 \
+		outcome_timeout=0 rounds_in_progress=0
+	expect_probes_match c0 c2
+}
+
+# --- mode=force put back in the middle of a round -------------------------
+# An application sets TCP_KEEPIDLE=7200 every 0.3 s on a connection whose
+# peer is gone; the policy is put back each time, on its own schedule: the
+# first probe after idle (2 s), the round going on where it was, a timeout
+# after cnt probes.
+t_force_midround() {
+	local cgs=/tcpka.slice/$T a
+	cg_make "$cgs/cli" "$cgs/srv"
+	pair "" 0
+	a=$(srv_addr "$F" 0)
+	set_policy "set $cgs/cli idle=2 intvl=1 cnt=2 mode=force"
+	snap "c$N" c0
+	peer srv "$cgs/srv" "s$N" server -w 0 -D "vs$N" "$a" 7001
+	wait_line srv listening || return
+	peer cli "$cgs/cli" "c$N" client -w 30 -P 0.3 "$a" 7001
+	peer_end cli 35
+	expect_eq "client read" "$(pv cli end result)" ETIMEDOUT
+	# idle 2 + cnt 2 x intvl 1 = 4 s, however often the option is set
+	expect_elapsed cli 3.5 12
+	expect_ge "TCP_KEEPIDLE calls" "$(pv cli idle-sets n)" 5
+	sleep 0.5
+	snap "c$N" c1
+	expect_stats c1 rounds_started=1 outcome_timeout=1 rounds_abandoned=0
+	expect_ge "force_reapplied" "$(st c1 force_reapplied)" 5
+	expect_probes_match c0 c1
+}
+
+# --- the retransmission timer gives up in the middle of a round ----------
+# Data written while the peer leaves a round unanswered is never
+# acknowledged either; without TCP_USER_TIMEOUT the retransmission timer
+# gives up after tcp_retries2 (3 here: about 3 s): a timeout, the peer is
+# gone, not an abandoned round.
+t_retrans() {
+	local cgs=/tcpka.slice/$T a
+	cg_make "$cgs/cli" "$cgs/srv"
+	pair "" 0
+	a=$(srv_addr "$F" 0)
+	in_ns "c$N" sh -c "echo 3 >/proc/sys/net/ipv4/tcp_retries2" ||
+		fail "tcp_retries2=3 failed"
+	set_policy "set $cgs/cli idle=1 intvl=3 cnt=5"
+	snap "c$N" c0
+	peer srv "$cgs/srv" "s$N" server -w 0 -D "vs$N" "$a" 7001
+	wait_line srv listening || return
+	peer cli "$cgs/cli" "c$N" client -w 40 -W 1.5 -s 1.3 "$a" 7001
+	peer_end cli 40
+	# tcp_write_err(): the soft error if there is one (the server's
+	# address no longer resolves: EHOSTUNREACH), else ETIMEDOUT.
+	case $(pv cli end result) in
+	ETIMEDOUT | EHOSTUNREACH) ;;
+	*) fail "client read=$(pv cli end result), expected ETIMEDOUT or EHOSTUNREACH" ;;
+	esac
+	on_time cli cli sample1 1.9 &&
+		expect_eq "sample1 rounds_started (before the write)" \
+			"$(pv cli sample1 rounds_started)" 1
+	sleep 0.5
+	snap "c$N" c1
+	expect_stats c1 rounds_started=1 outcome_timeout=1 rounds_abandoned=0 \
+		outcome_user_timeout=0 outcome_ack=0
+	expect_eq "row cli outcome_timeout" "$(row c1 "$cgs/cli" outcome_timeout)" 1
+	expect_probes_match c0 c1
+}
+
+# --- TCP Fast Open children ----------------------------------------------
+# A Fast Open child is created in SYN_RECV with the SYN's data. It gets its
+# policy when it is synchronized, even when the client's FIN follows at
+# once. A SYN that carries a FIN itself would take a child from SYN_RECV
+# straight to CLOSE_WAIT: tcpka applies the policy there too, but the
+# kernel's listener drops such a SYN (tcp_rcv_state_process(), since
+# 2012), which this test shows by sending one by hand.
+t_tfo() {
+	local cgs=/tcpka.slice/$T a fake
+	cg_make "$cgs/cli" "$cgs/srv"
+	pair "" 0
+	a=$(srv_addr "$F" 0)
+	if [ "$F" = 6 ]; then fake=fd00:$N::9; else fake=10.$N.0.9; fi
+	# Server: Fast Open without cookie and without TCP_FASTOPEN (0x602);
+	# client: Fast Open without cookie (0x5).
+	in_ns "s$N" sh -c "echo 1538 >/proc/sys/net/ipv4/tcp_fastopen" &&
+		in_ns "c$N" sh -c "echo 5 >/proc/sys/net/ipv4/tcp_fastopen" ||
+		fail "tcp_fastopen sysctls"
+	set_policy "set $cgs/srv idle=5 intvl=1 cnt=3"
+	snap "s$N" s0
+	peer srv "$cgs/srv" "s$N" server -w 3 -O 1 -H "$a" 7001
+	peer srv2 "$cgs/srv" "s$N" server -w 3 "$a" 7002
+	wait_line srv listening && wait_line srv2 listening || return
+	peer cli "$cgs/cli" "c$N" client -F -w 3 "$a" 7001
+	# accept() returns the child as soon as the SYN is in: its options
+	# are read again 1 s later, when the handshake is long over.
+	wait_line srv opts || return
+	expect_opts srv opts 1 5 1 3 -
+	wait_line srv eof || return
+	snap "s$N" s1
+	expect_eq "TCPFastOpenPassive (the data came with the SYN)" \
+		$(($(netstat_file "$D/s1.netstat" TCPFastOpenPassive) - \
+		$(netstat_file "$D/s0.netstat" TCPFastOpenPassive))) 1
+	expect_eq "s1 sockets_enforced" "$(st s1 sockets_enforced)" 1
+	# SYN+FIN with data, from an address nobody has (no answer can
+	# come back): dropped, nothing is accepted.
+	expect_eq "synfin" "$("$PEER" synfin "/run/netns/c$N" "$fake" "$a" 7002 |
+		cut -d' ' -f3)" syn+fin
+	sleep 2
+	has_line "$D/srv2.out" established && fail "a SYN+FIN was accepted"
+	# The same SYN without FIN makes a child: the path was good.
+	"$PEER" synfin "/run/netns/c$N" "$fake" "$a" 7002 syn >/dev/null
+	wait_line srv2 established || return
+	snap "s$N" s2
+	expect_eq "TCPFastOpenPassive (hand-made SYN)" \
+		$(($(netstat_file "$D/s2.netstat" TCPFastOpenPassive) - \
+		$(netstat_file "$D/s1.netstat" TCPFastOpenPassive))) 1
+	# Still in SYN_RECV (the handshake cannot end): not synchronized,
+	# so no policy yet.
+	expect_eq "s2 sockets_enforced" "$(st s2 sockets_enforced)" 1
+}
+
+# --- MPTCP beside TCP: probes_sent still moves as TCPKeepAlive -----------
+# An MPTCP connection's subflows are TCP sockets whose probes the kernel
+# counts in TCPKeepAlive. tcpka counts them in probes_sent (in the MPTCP
+# socket's cgroup) but starts no round for them and applies no policy:
+# their keepalive settings are the MPTCP socket's.
+t_mptcp() {
+	local cgs=/tcpka.slice/$T a
+	cg_make "$cgs/tcp" "$cgs/mptcp" "$cgs/srv"
+	pair "" 0
+	a=$(srv_addr "$F" 0)
+	# The MPTCP sockets' keepalive: SO_KEEPALIVE and the netns's 1 s.
+	in_ns "c$N" sh -c "echo 1 >/proc/sys/net/ipv4/tcp_keepalive_time && echo 1 >/proc/sys/net/ipv4/tcp_keepalive_intvl" ||
+		fail "tcp_keepalive sysctls"
+	set_policy "set $cgs/tcp idle=1 intvl=1 cnt=5\nset $cgs/mptcp idle=30 intvl=30 cnt=5"
+	snap "c$N" c0
+	peer msrv "$cgs/srv" "s$N" server -M -w 0 "$a" 7001
+	peer tsrv "$cgs/srv" "s$N" server -w 0 "$a" 7002
+	wait_line msrv listening && wait_line tsrv listening || return
+	peer mcli "$cgs/mptcp" "c$N" client -M -k -w 5 "$a" 7001
+	peer tcli "$cgs/tcp" "c$N" client -w 5 "$a" 7002
+	peer_end mcli 15 && peer_end tcli 15
+	expect_eq "MPTCP client read" "$(pv mcli end result)" ALIVE
+	sleep 0.5
+	snap "c$N" c1
+	expect_probes_match c0 c1
+	expect_ge "row mptcp probes_sent (subflow probes)" \
+		"$(row c1 "$cgs/mptcp" probes_sent)" 2
+	expect_eq "row mptcp sockets_enforced" \
+		"$(row c1 "$cgs/mptcp" sockets_enforced)" 0
+	expect_ge "row tcp probes_sent" "$(row c1 "$cgs/tcp" probes_sent)" 2
+	expect_eq "row mptcp outcome_ack (no rounds)" \
+		"$(row c1 "$cgs/mptcp" outcome_ack)" 0
+}
+
 # $D/NAME.pid.
 bg() {
 	local name=$1 cg=$2 ns=$3
@@ -1208,6 +1441,12 @@ run_test() {
 	t0=$(uptime_now)
 	(t_$fn) >"$D/log" 2>&1
 	kill_peers
+	# Whatever the test did, its rounds add up (lib.sh).
+	(
+		for ns in "c$N" "c${N}x" "s$N" "s${N}x"; do
+			expect_rounds_add_up "$ns"
+		done
+	) >>"$D/log" 2>&1
 	netns_del "c$N" "c${N}x" "s$N" "s${N}x"
 	t1=$(uptime_now)
 	if [ -s "$D/err" ]; then

@@ -22,6 +22,19 @@
  *               write 64 bytes (left unacked when the peer is gone)
  *     -O S      S seconds after the connection is up, report the socket
  *               options again ("opts" line)
+ *     -S S      S seconds after the connection is up, shutdown(SHUT_WR)
+ *               ("shut" line): our FIN leaves, the socket stays open
+ *     -H        hold on at EOF: report "eof" and keep the socket open
+ *               (CLOSE_WAIT, or FIN_WAIT2 after -S) until an error ends
+ *               it or -w runs out
+ *     -K S      S seconds after the connection is up, SO_KEEPALIVE=0
+ *               ("keepalive-off" line)
+ *     -P S      every S seconds (may be fractional) after the connection
+ *               is up, TCP_KEEPIDLE=7200: an application that keeps
+ *               setting its own keepalive ("idle-sets n=N" before "end")
+ *     -M        an MPTCP socket (IPPROTO_MPTCP) instead of TCP
+ *     -F        (client) TCP Fast Open: the first 5 bytes ride on the SYN
+ *               (sendto(MSG_FASTOPEN)), then shutdown(SHUT_WR) at once
  *     -s S      (up to 8 times) S seconds (may be fractional) after the
  *               connection is up, print a "sampleN" line: the counters of
  *               /proc/net/tcpka/stats, TcpExt TCPKeepAlive and the row of
@@ -73,6 +86,12 @@
  *     that loses ticks (HZ_PERIODIC under a loaded TCG) runs them late,
  *     and then no time bound of a test can hold.
  *
+ *   tcpka_peer synfin NSPATH SRC DST PORT [syn]
+ *     from netns NSPATH, send one hand-made SYN+FIN segment with 5 bytes of
+ *     data (with "syn": SYN only) from address SRC (need not be ours: the
+ *     answer goes nowhere) to DST:PORT, IPv4 or IPv6, over a raw socket.
+ *     A Fast Open server would take the data before any ACK.
+ *
  *   tcpka_peer ifdown NSPATH IF       take IF of netns NSPATH down
  *   tcpka_peer cat NSPATH SRC DST...  copy files, read inside netns NSPATH
  */
@@ -119,6 +138,12 @@ struct opts {
 	double write_after;		/* -W; -1: never */
 	double opts_after;		/* -O; -1: never */
 	const char *down_if;		/* take this interface down at once */
+	double shut_after;		/* -S; -1: never */
+	double ka_off_after;		/* -K; -1: never */
+	double idle_every;		/* -P; 0: never */
+	int hold;			/* -H */
+	int mptcp;			/* -M */
+	int fastopen;			/* -F */
 	int nr_samples;
 	double samples[8];		/* -s: seconds after the connection */
 };
@@ -383,11 +408,15 @@ static void read_phase(int fd, const struct opts *o, double t0)
 	double repair = o->repair_after >= 0 ? t0 + o->repair_after : 0;
 	double wr = o->write_after >= 0 ? t0 + o->write_after : 0;
 	double op = o->opts_after >= 0 ? t0 + o->opts_after : 0;
-	int next_sample = 0;
+	double sh = o->shut_after >= 0 ? t0 + o->shut_after : 0;
+	double ko = o->ka_off_after >= 0 ? t0 + o->ka_off_after : 0;
+	double pi = o->idle_every > 0 ? t0 + o->idle_every : 0;
+	int next_sample = 0, eof = 0, idle_sets = 0;
 	char buf[4096];
 
 	for (;;) {
-		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		/* After EOF with -H, only an error or hangup wakes us. */
+		struct pollfd pfd = { .fd = fd, .events = eof ? 0 : POLLIN };
 		double until = end, t;
 		int ms = -1, r;
 		ssize_t n;
@@ -398,6 +427,12 @@ static void read_phase(int fd, const struct opts *o, double t0)
 			until = wr;
 		if (op && (!until || op < until))
 			until = op;
+		if (sh && (!until || sh < until))
+			until = sh;
+		if (ko && (!until || ko < until))
+			until = ko;
+		if (pi && (!until || pi < until))
+			until = pi;
 		if (next_sample < o->nr_samples &&
 		    (!until || t0 + o->samples[next_sample] < until))
 			until = t0 + o->samples[next_sample];
@@ -413,7 +448,24 @@ static void read_phase(int fd, const struct opts *o, double t0)
 		if (r > 0) {
 			n = read(fd, buf, sizeof(buf));
 			if (n < 0) {
-				say("end t=%.3f result=%s", now(), ename(errno));
+				int err = errno;
+
+				if (idle_sets)
+					say("idle-sets n=%d", idle_sets);
+				say("end t=%.3f result=%s", now(), ename(err));
+				break;
+			}
+			if (n == 0 && o->hold && !eof) {
+				say("eof t=%.3f", now());
+				eof = 1;
+				continue;
+			}
+			if (n == 0 && eof) {
+				/* Woken by an error: read() says EOF first. */
+				int err = getint(fd, SOL_SOCKET, SO_ERROR);
+
+				say("end t=%.3f result=%s", now(),
+				    err > 0 ? ename(err) : "EOF");
 				break;
 			}
 			if (n == 0) {
@@ -441,6 +493,25 @@ static void read_phase(int fd, const struct opts *o, double t0)
 			if (fd >= 0)
 				report(fd, "opts");
 		}
+		if (sh && t >= sh) {
+			sh = 0;
+			if (fd >= 0 && shutdown(fd, SHUT_WR))
+				die("shutdown: %s", ename(errno));
+			say("shut t=%.3f", now());
+		}
+		if (ko && t >= ko) {
+			ko = 0;
+			if (fd >= 0)
+				setint(fd, SOL_SOCKET, SO_KEEPALIVE, 0,
+				       "SO_KEEPALIVE");
+			say("keepalive-off t=%.3f", now());
+		}
+		while (pi && t >= pi) {
+			pi += o->idle_every;
+			if (fd >= 0 && !setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE,
+						   &(int){ 7200 }, sizeof(int)))
+				idle_sets++;
+		}
 		if (repair && t >= repair) {
 			int one = 1;
 
@@ -453,6 +524,8 @@ static void read_phase(int fd, const struct opts *o, double t0)
 			say("repair-closed t=%.3f", now());
 		}
 		if (end && t >= end) {
+			if (idle_sets)
+				say("idle-sets n=%d", idle_sets);
 			say("end t=%.3f result=%s", now(),
 			    fd < 0 ? "REPAIRED" : "ALIVE");
 			break;
@@ -502,13 +575,32 @@ static int peer_main(int argc, char **argv, int server)
 {
 	struct opts o = { .idle = -1, .intvl = -1, .cnt = -1, .uto = -1,
 			  .wait = -1, .repair_after = -1, .idle_after = -1,
-			  .write_after = -1, .opts_after = -1 };
+			  .write_after = -1, .opts_after = -1,
+			  .shut_after = -1, .ka_off_after = -1 };
 	struct sockaddr_storage ss;
 	socklen_t len;
 	int c, fd, one = 1;
 
-	while ((c = getopt(argc, argv, "N:ki:I:n:u:w:R:A:s:D:W:O:")) != -1) {
+	while ((c = getopt(argc, argv, "N:ki:I:n:u:w:R:A:s:D:W:O:S:HK:P:MF")) != -1) {
 		switch (c) {
+		case 'S':
+			o.shut_after = atof(optarg);
+			break;
+		case 'H':
+			o.hold = 1;
+			break;
+		case 'K':
+			o.ka_off_after = atof(optarg);
+			break;
+		case 'P':
+			o.idle_every = atof(optarg);
+			break;
+		case 'M':
+			o.mptcp = 1;
+			break;
+		case 'F':
+			o.fastopen = 1;
+			break;
 		case 'N':
 			o.netns = optarg;
 			break;
@@ -559,7 +651,7 @@ static int peer_main(int argc, char **argv, int server)
 	read_self_cgroup();
 	enter_netns(o.netns);
 	len = parse_addr(argv[optind], argv[optind + 1], &ss);
-	fd = socket(ss.ss_family, SOCK_STREAM, 0);
+	fd = socket(ss.ss_family, SOCK_STREAM, o.mptcp ? IPPROTO_MPTCP : 0);
 	if (fd < 0)
 		die("socket: %s", ename(errno));
 	apply_opts(fd, &o);
@@ -584,8 +676,15 @@ static int peer_main(int argc, char **argv, int server)
 	} else {
 		double start = now();
 
-		if (connect(fd, (void *)&ss, len))
+		if (o.fastopen) {
+			if (sendto(fd, "hello", 5, MSG_FASTOPEN, (void *)&ss,
+				   len) != 5)
+				die("sendto MSG_FASTOPEN: %s", ename(errno));
+			if (shutdown(fd, SHUT_WR))
+				die("shutdown: %s", ename(errno));
+		} else if (connect(fd, (void *)&ss, len)) {
 			die("connect: %s", ename(errno));
+		}
 		connected(fd, "client", start, &o);
 		if (o.wait < 0)
 			pause();
@@ -1011,6 +1110,106 @@ static int ifdown_main(int argc, char **argv)
 	return 0;
 }
 
+static unsigned int csum_add(unsigned int sum, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+	size_t i;
+
+	for (i = 0; i + 1 < len; i += 2)
+		sum += p[i] << 8 | p[i + 1];
+	if (len & 1)
+		sum += p[len - 1] << 8;
+	return sum;
+}
+
+static unsigned short csum_fold(unsigned int sum)
+{
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return htons(~sum & 0xffff);
+}
+
+/* One SYN(+FIN) segment with 5 bytes of data, IP header and all. */
+static int synfin_main(int argc, char **argv)
+{
+	static const char data[5] = "hello";
+	unsigned char pkt[128] = { 0 }, *tcp;
+	unsigned char ph[40] = { 0 };	/* pseudo header */
+	int v6, fd, syn_only, hlen, tlen = 20 + sizeof(data);
+	struct sockaddr_storage dst = { 0 };
+	socklen_t dlen;
+	unsigned int sum;
+	unsigned short port;
+
+	if (argc < 6)
+		die("usage: synfin NSPATH SRC DST PORT [syn]");
+	syn_only = argc > 6 && !strcmp(argv[6], "syn");
+	enter_netns(argv[2]);
+	v6 = !!strchr(argv[4], ':');
+	port = htons(atoi(argv[5]));
+	hlen = v6 ? 40 : 20;
+	tcp = pkt + hlen;
+	if (v6) {
+		struct sockaddr_in6 *d = (void *)&dst;
+
+		pkt[0] = 0x60;
+		pkt[4] = tlen >> 8;
+		pkt[5] = tlen & 0xff;
+		pkt[6] = IPPROTO_TCP;
+		pkt[7] = 64;
+		if (inet_pton(AF_INET6, argv[3], pkt + 8) != 1 ||
+		    inet_pton(AF_INET6, argv[4], pkt + 24) != 1)
+			die("bad address");
+		memcpy(ph, pkt + 8, 32);
+		ph[34] = tlen >> 8;
+		ph[35] = tlen & 0xff;
+		ph[39] = IPPROTO_TCP;
+		sum = csum_add(0, ph, 40);
+		d->sin6_family = AF_INET6;
+		memcpy(&d->sin6_addr, pkt + 24, 16);
+		dlen = sizeof(*d);
+	} else {
+		struct sockaddr_in *d = (void *)&dst;
+
+		pkt[0] = 0x45;
+		pkt[2] = (hlen + tlen) >> 8;
+		pkt[3] = (hlen + tlen) & 0xff;
+		pkt[8] = 64;
+		pkt[9] = IPPROTO_TCP;
+		if (inet_pton(AF_INET, argv[3], pkt + 12) != 1 ||
+		    inet_pton(AF_INET, argv[4], pkt + 16) != 1)
+			die("bad address");
+		memcpy(ph, pkt + 12, 8);
+		ph[9] = IPPROTO_TCP;
+		ph[10] = tlen >> 8;
+		ph[11] = tlen & 0xff;
+		sum = csum_add(0, ph, 12);
+		d->sin_family = AF_INET;
+		memcpy(&d->sin_addr, pkt + 16, 4);
+		dlen = sizeof(*d);
+	}
+	tcp[0] = 40000 >> 8;		/* source port 40000 */
+	tcp[1] = 40000 & 0xff;
+	memcpy(tcp + 2, &port, 2);
+	tcp[4] = 0x12;			/* any initial sequence number */
+	tcp[5] = 0x34;
+	tcp[12] = 5 << 4;		/* data offset: no options */
+	tcp[13] = syn_only ? 0x02 : 0x03;	/* SYN, FIN */
+	tcp[14] = 0xff;			/* window */
+	tcp[15] = 0xff;
+	memcpy(tcp + 20, data, sizeof(data));
+	sum = csum_add(sum, tcp, tlen);
+	*(unsigned short *)(tcp + 16) = csum_fold(sum);
+	/* IPPROTO_RAW: we give the IP header (IPv4 checksum by the kernel). */
+	fd = socket(v6 ? AF_INET6 : AF_INET, SOCK_RAW, IPPROTO_RAW);
+	if (fd < 0)
+		die("raw socket: %s", ename(errno));
+	if (sendto(fd, pkt, hlen + tlen, 0, (void *)&dst, dlen) != hlen + tlen)
+		die("sendto: %s", ename(errno));
+	say("sent t=%.3f %s", now(), syn_only ? "syn" : "syn+fin");
+	return 0;
+}
+
 static int cat_main(int argc, char **argv)
 {
 	int i, fd;
@@ -1039,7 +1238,7 @@ static int cat_main(int argc, char **argv)
 int main(int argc, char **argv)
 {
 	if (argc < 2)
-		die("usage: tcpka_peer server|client|write|writes|insmod|pair|ifdown|cat ...");
+		die("usage: tcpka_peer server|client|write|writes|insmod|pair|ifdown|synfin|cat ...");
 	signal(SIGPIPE, SIG_IGN);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (!strcmp(argv[1], "server"))
@@ -1058,6 +1257,8 @@ int main(int argc, char **argv)
 		return jiffies_main(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "ifdown"))
 		return ifdown_main(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "synfin"))
+		return synfin_main(argc, argv);
 	if (!strcmp(argv[1], "cat"))
 		return cat_main(argc - 1, argv + 1);
 	die("unknown command %s", argv[1]);
