@@ -63,6 +63,7 @@ fixture() { # fixture DIR: a fake /proc with tcpka loaded
 	sockets_rearmed 0
 	dry_run_matched 0
 	hooks_missed 5
+	rounds_in_progress 2
 	future_thing 7
 	EOF
 	cat >"$d/net/tcpka/cgroups" <<-'EOF'
@@ -254,7 +255,7 @@ for sh in "${shells[@]}"; do
 		hasline "$out" "log_verdicts: 1" && hasline "$out" "policies:     2" &&
 		hasline "$out" "probing now:  2" &&
 		hasline "$out" "rounds:       31 started: ack 27, rst 1, timeout 2, user_timeout 1, abandoned 0" &&
-		hasline "$out" "hooks missed: 5"'
+		hasline "$out" "hooks missed: 5" && hasline "$out" "in progress:  2"'
 	mkdir -p "$work/sysv/module/tcpka" && echo 0.2.0 >"$work/sysv/module/tcpka/version"
 	TCPKA_SYS=$work/sysv run status
 	t "status: the module's version" eval \
@@ -272,7 +273,8 @@ for sh in "${shells[@]}"; do
 	run stats
 	t "stats: totals, unknown names too" eval '[ $rc -eq 0 ] &&
 		hasline "$out" "outcome_user_timeout   1" && hasline "$out" "future_thing           7" &&
-		[ "$(wc -l <<<"$out")" -eq 15 ] && hasline "$out" "hooks_missed           5"'
+		[ "$(wc -l <<<"$out")" -eq 16 ] && hasline "$out" "hooks_missed           5" &&
+		hasline "$out" "rounds_in_progress     2"'
 	run stats --cgroup /tcpka.slice/web
 	t "stats --cgroup: the row by column name, histograms" eval '[ $rc -eq 0 ] &&
 		hasline "$out" "cgroup                 /tcpka.slice/web" &&
@@ -497,6 +499,8 @@ $(cat "$work/big")" ]'
 			hasline "$out" "tcpka_outcome_rst_total 1" &&
 			hasline "$out" "tcpka_outcome_user_timeout_total 1" &&
 			hasline "$out" "tcpka_future_thing_total 7" &&
+			hasline "$out" "# TYPE tcpka_rounds_in_progress gauge" &&
+			hasline "$out" "tcpka_rounds_in_progress 2" &&
 			hasline "$out" "# TYPE tcpka_probes_sent_total counter" &&
 			hasline "$out" "tcpka_enabled 1" && hasline "$out" "tcpka_dry_run 0" &&
 			hasline "$out" "tcpka_log_verdicts 1" && hasline "$out" "# TYPE tcpka_log_verdicts gauge" &&
