@@ -6,10 +6,14 @@
 # make check        every test: builds, checkpatch, sparse, KUnit, VM selftests, tcpkactl
 # make clean
 # make dkms-install dkms-remove   the module under DKMS (/usr/src/tcpka-VERSION)
-# make install-tools              tcpkactl to PREFIX/sbin, example configs to /etc
+# make install-tools              tcpkactl, tcpka-textfile, man pages to PREFIX, example configs to /etc
+# make deb                        Debian packages tcpka-dkms and tcpka-tools (dpkg-buildpackage -b)
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
-VERSION := 0.2.0
+# The version is in one place, VERSION (debian/changelog starts at it; the
+# DKMS copy's dkms.conf, the module's MODULE_VERSION and an installed
+# tcpkactl get it from there).
+VERSION := $(shell cat $(dir $(lastword $(MAKEFILE_LIST)))VERSION 2>/dev/null)
 PREFIX ?= /usr/local
 DKMS_SRC ?= /usr/src/tcpka-$(VERSION)
 
@@ -34,8 +38,6 @@ bench:
 # Only what builds the module: no tests, no build/ tree.
 dkms-install:
 	command -v dkms >/dev/null || { echo "dkms is not installed (apt-get install dkms)" >&2; exit 1; }
-	grep -q '^PACKAGE_VERSION="$(VERSION)"$$' dkms.conf || \
-		{ echo "dkms.conf and Makefile disagree on the version" >&2; exit 1; }
 	if dkms status -m tcpka -v $(VERSION) | grep -q .; then \
 		dkms remove -m tcpka -v $(VERSION) --all; fi
 	$(MAKE) dkms-source
@@ -47,7 +49,8 @@ dkms-install:
 dkms-source:
 	rm -rf $(DKMS_SRC)
 	install -d $(DKMS_SRC)/module $(DKMS_SRC)/include
-	install -m 0644 Kbuild Makefile dkms.conf $(DKMS_SRC)/
+	install -m 0644 Kbuild Makefile VERSION $(DKMS_SRC)/
+	sed 's/#MODULE_VERSION#/$(VERSION)/' dkms.conf >$(DKMS_SRC)/dkms.conf
 	install -m 0644 module/*.c module/*.h $(DKMS_SRC)/module/
 	install -m 0644 include/*.h $(DKMS_SRC)/include/
 
@@ -59,7 +62,15 @@ dkms-remove:
 
 # The example configuration files go in only where none is yet.
 install-tools:
-	install -D -m 0755 scripts/tcpkactl $(DESTDIR)$(PREFIX)/sbin/tcpkactl
+	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/share/man/man7 \
+		$(DESTDIR)$(PREFIX)/share/man/man8
+	sed 's/^TCPKA_VERSION=.*/TCPKA_VERSION=$(VERSION)/' scripts/tcpkactl \
+		>$(DESTDIR)$(PREFIX)/sbin/tcpkactl
+	chmod 0755 $(DESTDIR)$(PREFIX)/sbin/tcpkactl
+	install -m 0755 scripts/tcpka-textfile $(DESTDIR)$(PREFIX)/sbin/tcpka-textfile
+	install -m 0644 docs/man/tcpka.7 $(DESTDIR)$(PREFIX)/share/man/man7/
+	install -m 0644 docs/man/tcpkactl.8 docs/man/tcpka-textfile.8 \
+		$(DESTDIR)$(PREFIX)/share/man/man8/
 	install -d $(DESTDIR)/etc/tcpka
 	for f in modprobe.d/tcpka.conf sysctl.d/90-tcpka.conf; do \
 		[ -e $(DESTDIR)/etc/$$f ] || \
@@ -71,9 +82,13 @@ install-tools:
 			packaging/systemd/tcpka-restore.service \
 			>$(DESTDIR)/etc/systemd/system/tcpka-restore.service; }
 
+# Debian packages from debian/, into build/deb/.
+deb:
+	./scripts/deb.sh
+
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null || true
 	rm -rf build
 
 .PHONY: all modules install demo check bench clean dkms-install dkms-remove dkms-source \
-	install-tools
+	install-tools deb

@@ -78,5 +78,6 @@ static void __exit tcpka_exit(void)
 module_init(tcpka_init);
 module_exit(tcpka_exit);
 MODULE_LICENSE("GPL");
+MODULE_VERSION(TCPKA_VERSION);
 MODULE_AUTHOR("tcpka developers");
 MODULE_DESCRIPTION("Per-cgroup TCP keepalive policy and probe-outcome accounting");

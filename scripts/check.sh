@@ -10,16 +10,19 @@
 #   - the same selftests on a KASAN/lockdep/kmemleak debug kernel
 #   - tcpkactl against fake /proc trees under bash, dash and busybox sh
 #   - DKMS: make dkms-source built by dkms for both kernels (temporary tree)
+#   - docs: man pages lint-clean, every name of the module documented
+#   - deb: make deb (lintian-clean), installed with apt, DKMS builds the
+#     module for Debian's 6.1 kernel, that .ko in the VM, purged
 # Each step's output goes to build/check/<step>.log. Ends with one line
 # "N passed, N failed" and exits non-zero on any failure.
-# TCPKA_CHECK_ONLY="build sparse checkpatch kunit vm debug tcpkactl dkms"
+# TCPKA_CHECK_ONLY="build sparse checkpatch kunit vm debug tcpkactl dkms docs deb"
 # picks steps.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
 logs=$TCPKA_TOP/build/check
 mkdir -p "$logs"
-only=${TCPKA_CHECK_ONLY:-build sparse checkpatch kunit vm debug tcpkactl dkms}
+only=${TCPKA_CHECK_ONLY:-build sparse checkpatch kunit vm debug tcpkactl dkms docs deb}
 passed=0
 failed=0
 
@@ -74,6 +77,7 @@ counted() {
 }
 
 want tcpkactl && counted tcpkactl tcpkactl "$TCPKA_TOP/scripts/tcpkactl-test.sh"
+want docs && counted docs docs "$TCPKA_TOP/scripts/docs-test.sh"
 
 declare -A krel
 for series in 6.1 6.12; do
@@ -166,6 +170,7 @@ if want debug; then
 fi
 
 want dkms && counted dkms dkms "$TCPKA_TOP/scripts/dkms-test.sh"
+want deb && counted deb deb "$TCPKA_TOP/scripts/deb-test.sh"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

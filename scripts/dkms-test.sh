@@ -8,7 +8,7 @@ set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
 need_pkgs dkms make gcc kmod
-ver=$(sed -n 's/^VERSION := //p' "$TCPKA_TOP/Makefile")
+ver=$(cat "$TCPKA_TOP/VERSION")
 tmp=$(mktemp -d /tmp/tcpka-dkms.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 rc=0
@@ -28,7 +28,7 @@ src=$tmp/src/tcpka-$ver
 tree=$tmp/tree
 mkdir -p "$tree"
 t "make dkms-source" make -s -C "$TCPKA_TOP" dkms-source DKMS_SRC="$src"
-t "dkms.conf version is the Makefile's ($ver)" \
+t "dkms.conf version is VERSION's ($ver)" \
 	grep -qx "PACKAGE_VERSION=\"$ver\"" "$src/dkms.conf"
 t "dkms add" dkms add --dkmstree "$tree" --sourcetree "$tmp/src" -m tcpka -v "$ver"
 for series in 6.1 6.12; do

@@ -110,6 +110,29 @@ promtool_bin() {
 	echo "$dir/root/usr/bin/promtool"
 }
 
+# node_exporter_bin: Debian's node_exporter, downloaded and unpacked into
+# the cache as promtool is (nothing installed on the host).
+node_exporter_bin() {
+	local ver dir
+	need_pkgs dpkg-dev
+	apt_ready
+	ver=$(apt-cache policy prometheus-node-exporter 2>/dev/null | sed -n 's/^ *Candidate: //p')
+	[ -n "$ver" ] && [ "$ver" != "(none)" ] || die "no prometheus-node-exporter package known to apt"
+	dir=$TCPKA_CACHE/node-exporter-$ver
+	if [ ! -e "$dir/.done" ]; then
+		rm -rf "$dir" && mkdir -p "$dir/debs" "$dir/root"
+		log "downloading prometheus-node-exporter $ver"
+		(cd "$dir/debs" && apt-get download -q prometheus-node-exporter >/dev/null 2>&1) ||
+			die "apt-get download prometheus-node-exporter failed"
+		dpkg -x "$dir"/debs/*.deb "$dir/root"
+		rm -rf "$dir/debs"
+		[ -x "$dir/root/usr/bin/prometheus-node-exporter" ] ||
+			die "no node_exporter in the prometheus-node-exporter package"
+		touch "$dir/.done"
+	fi
+	echo "$dir/root/usr/bin/prometheus-node-exporter"
+}
+
 # kernel_image KREL: path of the vmlinuz of a fetched kernel.
 kernel_image() { echo "$TCPKA_CACHE/k-$1/root/boot/vmlinuz-$1"; }
 # kernel_modules KREL: the lib/modules/KREL directory of a fetched kernel.

@@ -501,6 +501,7 @@ $(cat "$work/big")" ]'
 			hasline "$out" "tcpka_future_thing_total 7" &&
 			hasline "$out" "# TYPE tcpka_rounds_in_progress gauge" &&
 			hasline "$out" "tcpka_rounds_in_progress 2" &&
+			hasline "$out" "tcpka_up 1" && hasline "$out" "# TYPE tcpka_up gauge" &&
 			hasline "$out" "# TYPE tcpka_probes_sent_total counter" &&
 			hasline "$out" "tcpka_enabled 1" && hasline "$out" "tcpka_dry_run 0" &&
 			hasline "$out" "tcpka_log_verdicts 1" && hasline "$out" "# TYPE tcpka_log_verdicts gauge" &&
@@ -544,6 +545,115 @@ $(cat "$work/big")" ]'
 	run prometheus --output "$work/no/such/dir/tcpka.prom"
 	t "prometheus --output into a missing directory: exit 1" eval '[ $rc -eq 1 ]'
 done
+
+# --- tcpka-textfile and a real node_exporter -----------------------------
+# tcpka-textfile (under dash, as systemd runs it: /bin/sh) writes the
+# textfile collector's file for the host's namespace and those of
+# TCPKA_NETNS; Debian's node_exporter (unpacked into the cache) reads it.
+sh=dash
+sh_name=textfile
+TF=$TCPKA_TOP/scripts/tcpka-textfile
+tfd=$work/textfile
+mkdir -p "$tfd" "$work/fx2"
+fixture "$work/fx2"
+sed -i 's/^outcome_rst 1$/outcome_rst 5/' "$work/fx2/net/tcpka/stats"
+# "ip netns exec NAME CMD...": here, CMD with NAME's fake /proc.
+{
+	echo '#!/bin/sh'
+	echo 'ns=$1'
+	echo 'shift'
+	echo 'case $ns in'
+	echo "blue) TCPKA_PROC=$work/fx2 exec \"\$@\" ;;"
+	echo "gone) TCPKA_PROC=$work/noproc exec \"\$@\" ;;"
+	echo 'esac'
+	echo 'exit 1'
+} >"$work/bin/fake-netns-exec"
+chmod +x "$work/bin/fake-netns-exec"
+printf 'TCPKA_NETNS="blue gone"\n' >"$work/tcpka-textfile.conf"
+fixture "$fx"
+echo stale >"$tfd/tcpka.prom"
+tf() {
+	out=$(TCPKA_PROC=${P:-$fx} TCPKACTL="$CTL" PATH=$work/bin:$PATH \
+		TCPKA_TEXTFILE_CONF=${TFCONF:-/nonexistent} \
+		TCPKA_NETNS_EXEC=fake-netns-exec $sh "$TF" "$tfd" 2>"$work/err")
+	rc=$?
+	err=$(cat "$work/err")
+	out=$(cat "$tfd/tcpka.prom" 2>/dev/null)
+}
+tf
+t "tcpka-textfile: the host's metrics, labelled netns=host, no temporary left" eval '[ $rc -eq 0 ] &&
+	hasline "$out" "tcpka_up{netns=\"host\"} 1" &&
+	hasline "$out" "tcpka_outcome_rst_total{netns=\"host\"} 1" &&
+	hasline "$out" "tcpka_cgroup_probes_sent_total{netns=\"host\",cgroup=\"/tcpka.slice/web\"} 9" &&
+	! grep -v "^#" <<<"$out" | grep -qv "netns=\"host\"" &&
+	[ "$(ls -A "$tfd")" = tcpka.prom ] && [ "$(stat -c %a "$tfd/tcpka.prom")" = 644 ]'
+t "tcpka-textfile: promtool check metrics" eval \
+	'"$promtool" check metrics <"$tfd/tcpka.prom" >"$work/promtool" 2>&1 || { cat "$work/promtool"; false; }'
+TFCONF=$work/tcpka-textfile.conf tf
+t "tcpka-textfile: namespaces of TCPKA_NETNS, each family once, tcpka_up 0 where unloaded" eval '[ $rc -eq 0 ] &&
+	hasline "$out" "tcpka_outcome_rst_total{netns=\"host\"} 1" &&
+	hasline "$out" "tcpka_outcome_rst_total{netns=\"blue\"} 5" &&
+	hasline "$out" "tcpka_up{netns=\"gone\"} 0" && hasline "$out" "tcpka_up{netns=\"blue\"} 1" &&
+	! grep -v "^tcpka_up" <<<"$out" | grep -q "netns=\"gone\"" &&
+	[ "$(grep -c "^# TYPE tcpka_outcome_rst_total " <<<"$out")" -eq 1 ] &&
+	[ "$(grep -c "^# TYPE tcpka_cgroup_time_to_detect_seconds " <<<"$out")" -eq 1 ]'
+t "tcpka-textfile: namespaces: promtool check metrics" eval \
+	'"$promtool" check metrics <"$tfd/tcpka.prom" >"$work/promtool" 2>&1 || { cat "$work/promtool"; false; }'
+cp "$tfd/tcpka.prom" "$work/ns.prom"
+P=$work/noproc tf
+t "tcpka-textfile without the module: tcpka_up 0 and nothing else" eval '[ $rc -eq 0 ] &&
+	[ "$(grep -v "^#" <<<"$out")" = "tcpka_up{netns=\"host\"} 0" ]'
+cp "$tfd/tcpka.prom" "$work/down.prom"
+out=$(TCPKA_PROC=$fx TCPKACTL="$CTL" $sh "$TF" "$work/no/such/dir" 2>&1)
+rc=$?
+t "tcpka-textfile into a missing directory: exit 1" eval '[ $rc -eq 1 ]'
+
+# node_exporter itself, on 127.0.0.1, reading only the textfile directory.
+ne=$(node_exporter_bin)
+port=$((19100 + $$ % 800))
+cp "$work/ns.prom" "$tfd/tcpka.prom"
+"$ne" --web.listen-address="127.0.0.1:$port" --collector.disable-defaults \
+	--collector.textfile --collector.textfile.directory="$tfd" \
+	>"$work/ne.log" 2>&1 &
+nepid=$!
+scrape() {
+	local i
+	for i in $(seq 1 50); do
+		out=$(curl -fsS "http://127.0.0.1:$port/metrics" 2>/dev/null) && return 0
+		sleep 0.2
+	done
+	return 1
+}
+scrape
+t "node_exporter serves tcpka's metrics from the textfile" eval '
+	hasline "$out" "tcpka_outcome_rst_total{netns=\"host\"} 1" &&
+	hasline "$out" "tcpka_outcome_rst_total{netns=\"blue\"} 5" &&
+	hasline "$out" "tcpka_up{netns=\"gone\"} 0" &&
+	hasline "$out" "tcpka_cgroup_outcome_timeout_total{cgroup=\"/tcpka.slice/web\",netns=\"host\"} 1" &&
+	hasline "$out" "tcpka_cgroup_time_to_detect_seconds_bucket{cgroup=\"/a b\",netns=\"host\",le=\"4\"} 1"'
+t "node_exporter: no textfile scrape error" eval 'hasline "$out" "node_textfile_scrape_error 0"'
+cp "$work/down.prom" "$tfd/tcpka.prom"
+scrape
+t "node_exporter: the module gone: tcpka_up 0, no error" eval '
+	hasline "$out" "tcpka_up{netns=\"host\"} 0" && hasline "$out" "node_textfile_scrape_error 0" &&
+	! has "$out" "tcpka_outcome_rst_total"'
+# A file it cannot parse is an error it reports: the check above can fail.
+printf 'tcpka_up{netns="host" 1\n' >"$tfd/tcpka.prom"
+scrape
+t "node_exporter: a broken file is a scrape error (the check can fail)" eval \
+	'hasline "$out" "node_textfile_scrape_error 1"'
+kill "$nepid" 2>/dev/null
+wait "$nepid" 2>/dev/null
+
+# --- alert rules -------------------------------------------------------------
+sh_name=rules
+rules=$TCPKA_TOP/packaging/prometheus
+out=$("$promtool" check rules "$rules/tcpka-rules.yml" 2>&1)
+rc=$?
+t "promtool check rules tcpka-rules.yml" eval '[ $rc -eq 0 ]'
+out=$(cd "$rules" && "$promtool" test rules tcpka-rules.test.yml 2>&1)
+rc=$?
+t "promtool test rules tcpka-rules.test.yml (alerts that must fire and must not)" eval '[ $rc -eq 0 ]'
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

@@ -1,0 +1,87 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The Debian packages for real, on this machine (a throwaway Debian 12, as
+# root): make deb (lintian-clean), apt-get install the newest
+# linux-headers-6.1.0-*-amd64 and ./tcpka-dkms_*.deb ./tcpka-tools_*.deb,
+# DKMS builds /lib/modules/KREL/updates/dkms/tcpka.ko, Debian's KREL image
+# boots in the VM with that very .ko for a smoke scenario (a policy, an ack
+# round, the stats), then apt-get purge leaves nothing (dkms status empty,
+# no module, no sources, no units). What this test installed is removed at
+# the end, headers included (unless they were there before).
+# Prints "ok - NAME" / "not ok - NAME" lines; exit 1 on any failure.
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+
+[ "$(id -u)" = 0 ] || die "deb-test.sh installs packages: run it as root"
+need_pkgs dkms
+ver=$(cat "$TCPKA_TOP/VERSION")
+krel=$(krel_for 6.1)
+deb=$TCPKA_TOP/build/deb
+log=$(mktemp /tmp/tcpka-deb.XXXXXX)
+rc=0
+t() {
+	local name=$1
+	shift
+	if "$@" >>"$log" 2>&1; then
+		echo "ok - deb: $name"
+	else
+		echo "not ok - deb: $name"
+		tail -15 "$log" | sed 's/^/    /'
+		rc=1
+	fi
+}
+had_headers=0
+dpkg-query -W -f '${Status}' "linux-headers-$krel" 2>/dev/null |
+	grep -q 'install ok installed' && had_headers=1
+cleanup() {
+	apt-get purge -y tcpka-dkms tcpka-tools >>"$log" 2>&1
+	if [ $had_headers = 0 ]; then
+		apt-get purge -y "linux-headers-$krel" >>"$log" 2>&1
+		apt-get autoremove --purge -y >>"$log" 2>&1
+	fi
+	rm -f "$log"
+}
+trap cleanup EXIT
+
+t "make deb (dpkg-buildpackage -b, lintian without errors or warnings)" \
+	make -s -C "$TCPKA_TOP" deb
+t "packages built" test -e "$deb/tcpka-dkms_${ver}_all.deb" -a \
+	-e "$deb/tcpka-tools_${ver}_all.deb"
+apt_ready
+t "apt-get install linux-headers-$krel" env DEBIAN_FRONTEND=noninteractive \
+	apt-get install -y --no-install-recommends "linux-headers-$krel"
+t "apt-get install ./tcpka-dkms ./tcpka-tools" env DEBIAN_FRONTEND=noninteractive \
+	apt-get install -y --no-install-recommends \
+	"$deb/tcpka-dkms_${ver}_all.deb" "$deb/tcpka-tools_${ver}_all.deb"
+ko=/lib/modules/$krel/updates/dkms/tcpka.ko
+t "DKMS built $ko" test -s "$ko"
+t "dkms status: installed for $krel" sh -c \
+	"dkms status -m tcpka -v $ver -k $krel | grep -q ': installed'"
+t "its vermagic is $krel and its version $ver" sh -c \
+	"modinfo -F vermagic $ko | grep -q '^$krel ' && [ \"\$(modinfo -F version $ko)\" = $ver ]"
+t "tcpkactl --version" sh -c "[ \"\$(tcpkactl --version)\" = 'tcpkactl $ver' ]"
+t "man pages tcpka(7), tcpkactl(8), tcpka-textfile(8)" sh -c \
+	"man -w 7 tcpka && man -w 8 tcpkactl && man -w 8 tcpka-textfile"
+t "units installed, the timer not enabled" sh -c \
+	"test -e /lib/systemd/system/tcpka-textfile.timer &&
+	 test -e /lib/systemd/system/tcpka-restore.service &&
+	 ! test -e /etc/systemd/system/timers.target.wants/tcpka-textfile.timer"
+t "tcpka-textfile without the module: tcpka_up 0" sh -c \
+	"d=\$(mktemp -d) && TCPKA_PROC=/nonexistent tcpka-textfile \$d &&
+	 grep -qx 'tcpka_up{netns=\"host\"} 0' \$d/tcpka.prom; r=\$?; rm -rf \$d; exit \$r"
+# The .ko DKMS built, in Debian's own image: a policy, an ack round, stats.
+fetch_kernel "$krel" >/dev/null
+cp "$ko" "$TCPKA_CACHE/tcpka-dkms-$krel.ko" 2>/dev/null
+t "VM $krel with DKMS's tcpka.ko: ack_v4 and tracepoints" \
+	"$TCPKA_TOP/scripts/vm-test.sh" --kernel "$(kernel_image "$krel")" \
+	--modules "$(kernel_modules "$krel")" --ko "$TCPKA_CACHE/tcpka-dkms-$krel.ko" \
+	--only "ack_v4 tracepoints"
+rm -f "$TCPKA_CACHE/tcpka-dkms-$krel.ko"
+t "apt-get purge tcpka-dkms tcpka-tools" env DEBIAN_FRONTEND=noninteractive \
+	apt-get purge -y tcpka-dkms tcpka-tools
+t "purged: dkms status empty, no module, no sources, no units, no conffile" sh -c \
+	"[ -z \"\$(dkms status -m tcpka)\" ] && ! test -e $ko &&
+	 ! test -e /usr/src/tcpka-$ver && ! test -e /var/lib/dkms/tcpka &&
+	 ! test -e /lib/systemd/system/tcpka-textfile.timer &&
+	 ! test -e /etc/default/tcpka-textfile && ! command -v tcpkactl"
+exit $rc

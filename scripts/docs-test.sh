@@ -1,0 +1,71 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# The documentation against the code: man pages lint-clean (mandoc -T lint),
+# and every name the module defines (counters, policy keys, sysctls, module
+# parameters, /proc files, tracepoints, outcomes) is documented in
+# README.md and tcpka(7), every counter has a Prometheus help text in
+# tcpkactl, and the version is the same in VERSION, debian/changelog and the
+# man pages. The names are read from the module's own tables, so a name
+# added there and not documented fails here.
+# Prints "ok - NAME" / "not ok - NAME"; exit 1 on any failure.
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+need_pkgs mandoc dpkg-dev
+top=$TCPKA_TOP
+rc=0
+ok() { echo "ok - $1"; }
+not_ok() { echo "not ok - $1"; rc=1; }
+t() {
+	local name=$1
+	shift
+	if "$@"; then ok "$name"; else not_ok "$name"; fi
+}
+
+for m in "$top"/docs/man/*.[78]; do
+	out=$(mandoc -T lint -W warning "$m" 2>&1)
+	t "mandoc -T lint $(basename "$m")${out:+: $out}" test -z "$out"
+done
+
+# names KIND: the names of one kind, from the module's sources.
+names() {
+	case $1 in
+	counter) sed -n 's/^\t\[TCPKA_MIB_[A-Z_]*\][\t ]*= "\([a-z_]*\)",$/\1/p' "$top/module/format.c" ;;
+	key) sed -n 's/^\t\[TCPKA_KEY_[A-Z_]*\][\t ]*= { "\([a-z_]*\)",.*/\1/p' "$top/module/grammar.c" ;;
+	sysctl) sed -n 's/^\tTCPKA_SYSCTL_BOOL("\([a-z_]*\)"),$/\1/p' "$top/module/netns.c" ;;
+	param) sed -n 's/^module_param\(_cb\)\?(\([a-z_]*\),.*/\2/p' "$top"/module/*.c ;;
+	proc) sed -n 's/.*proc_create[a-z_]*("\([a-z]*\)".*/\1/p' "$top"/module/*.c ;;
+	tracepoint) sed -n 's/^TRACE_EVENT(\([a-z_]*\),$/\1/p' "$top/include/tcpka_trace.h" ;;
+	outcome) sed -n 's/^\t\[TCPKA_OUT_[A-Z_]*\][\t ]*= "\([a-z_]*\)",$/\1/p' "$top/module/classify.c" |
+		grep -vx none ;;
+	esac
+}
+
+declare -A want=([counter]=15 [key]=5 [sysctl]=3 [param]=8 [proc]=5 [tracepoint]=2 [outcome]=5)
+for kind in counter key sysctl param proc tracepoint outcome; do
+	n=$(names $kind | wc -l)
+	# A parser that finds nothing would make every check below pass.
+	t "$kind names read from the sources: $n (expected ${want[$kind]})" test "$n" -eq "${want[$kind]}"
+	for name in $(names $kind); do
+		for doc in README.md docs/man/tcpka.7; do
+			t "$kind $name in $doc" grep -qw -- "$name" "$top/$doc"
+		done
+	done
+done
+for name in $(names counter); do
+	t "counter $name has a Prometheus help text in tcpkactl" \
+		grep -qE "(help|gauge)\[\"$name\"\]" "$top/scripts/tcpkactl"
+done
+for name in $(names counter); do
+	t "counter $name in /proc/net/tcpka/stats of README" \
+		grep -qx "$name [0-9]*" "$top/README.md"
+done
+
+ver=$(cat "$top/VERSION")
+t "debian/changelog starts at VERSION ($ver)" \
+	test "$(dpkg-parsechangelog -l "$top/debian/changelog" -S Version)" = "$ver"
+for m in "$top"/docs/man/*.[78]; do
+	t "$(basename "$m") says tcpka $ver" grep -q "^\.TH .* \"tcpka $ver\"" "$m"
+done
+t "dkms.conf takes the version from the package" \
+	grep -qx 'PACKAGE_VERSION="#MODULE_VERSION#"' "$top/dkms.conf"
+exit $rc
