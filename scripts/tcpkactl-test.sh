@@ -554,6 +554,7 @@ sh=dash
 sh_name=textfile
 TF=$TCPKA_TOP/scripts/tcpka-textfile
 tfd=$work/textfile
+t "shellcheck tcpka-textfile (POSIX sh)" shellcheck -s sh "$TF"
 mkdir -p "$tfd" "$work/fx2"
 fixture "$work/fx2"
 sed -i 's/^outcome_rst 1$/outcome_rst 5/' "$work/fx2/net/tcpka/stats"
