@@ -1238,7 +1238,8 @@ static int cat_main(int argc, char **argv)
 int main(int argc, char **argv)
 {
 	if (argc < 2)
-		die("usage: tcpka_peer server|client|write|writes|insmod|pair|ifdown|synfin|cat ...");
+		die("usage: tcpka_peer server|client|write|writes|insmod|pair|ifdown|\n"
+		    "       synfin|cat ...");
 	signal(SIGPIPE, SIG_IGN);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (!strcmp(argv[1], "server"))
