@@ -405,12 +405,17 @@ static void tcpka_parse_line_limits_value_digits(struct kunit *test)
 		.idle = 1, .user_timeout = 0,
 	};
 
-	/* Ten digits, leading zeros included, are fine; eleven are not. */
+	/*
+	 * Leading zeros, any number of them, as tcpkactl takes them; then at
+	 * most ten digits.
+	 */
 	expect_cmd(test, "set /a idle=0000000001 user_timeout=0000000000",
 		   TCPKA_VERB_SET, "/a", &pol);
-	expect_reject(test, "set /a idle=00000000001", 7);
-	expect_reject(test, "set /a user_timeout=00000000000", 7);
-	expect_reject(test, "set /a cnt=000000000000000000001", 7);
+	expect_cmd(test, "set /a idle=00000000000000000001 user_timeout=00000000000",
+		   TCPKA_VERB_SET, "/a", &pol);
+	expect_reject(test, "set /a user_timeout=01000000000000", 7);
+	expect_reject(test, "set /a idle=00000000001x", 7);
+	expect_reject(test, "set /a cnt=00000000000000000000128", 7);
 }
 
 static void tcpka_parse_line_accepts_line_of_max_length(struct kunit *test)
@@ -436,7 +441,7 @@ static void tcpka_parse_line_rejects_control_characters(struct kunit *test)
 {
 	static const char *const fmts[] = {
 		"set /a%cb idle=1", "set /a idle=1%c", "%cflush", "del /a%c",
-		"# comment%c", "set /a%c", "%c",
+		"set /a%c", "%c", "%c# not a comment",
 	};
 	char line[32];
 	int c, i;
@@ -451,6 +456,21 @@ static void tcpka_parse_line_rejects_control_characters(struct kunit *test)
 	}
 	/* A CRLF file's '\r'. */
 	expect_reject(test, "set /a idle=1\r", -1);
+}
+
+/* README: lines starting with '#' are ignored, whatever bytes they hold. */
+static void tcpka_parse_line_ignores_any_comment(struct kunit *test)
+{
+	char line[32];
+	int c;
+
+	for (c = 0x01; c <= 0xff; c++) {
+		snprintf(line, sizeof(line), "# a%cb", c);
+		expect_none(test, line);
+		snprintf(line, sizeof(line), " \t#%c", c);
+		expect_none(test, line);
+	}
+	expect_none(test, "# comment\r");
 }
 
 static void tcpka_parse_line_accepts_bytes_above_ascii(struct kunit *test)
@@ -553,7 +573,7 @@ static void tcpka_parse_kv_rejects_invalid_token(struct kunit *test)
 		"idle= 1", "idle=1 ", "idle=-1", "idle=+1", "idle=0x1",
 		"idle=0", "idle=32768", "intvl=0", "intvl=32768", "cnt=0",
 		"cnt=128", "user_timeout=2147483648", "user_timeout=4294967296",
-		"idle=4294967297", "idle=00000000001", "mode=", "mode=FORCE",
+		"idle=4294967297", "idle=012345678901", "mode=", "mode=FORCE",
 		"mode=1", "mode=force ",
 	};
 	struct tcpka_policy pol;
@@ -764,6 +784,7 @@ static struct kunit_case tcpka_grammar_cases[] = {
 	KUNIT_CASE(tcpka_parse_line_accepts_line_of_max_length),
 	KUNIT_CASE(tcpka_parse_line_rejects_overlong_line),
 	KUNIT_CASE(tcpka_parse_line_rejects_control_characters),
+	KUNIT_CASE(tcpka_parse_line_ignores_any_comment),
 	KUNIT_CASE(tcpka_parse_line_accepts_bytes_above_ascii),
 	KUNIT_CASE(tcpka_parse_line_clears_previous_command),
 	KUNIT_CASE(tcpka_parse_kv_sets_one_key),

@@ -40,7 +40,11 @@ const char *tcpka_mode_name(u32 mode)
 	return mode < ARRAY_SIZE(tcpka_mode_names) ? tcpka_mode_names[mode] : "?";
 }
 
-/* Plain decimal: digits only, at most 10 of them, no sign, no base prefix. */
+/*
+ * Plain decimal: digits only, no sign, no base prefix. Leading zeros are
+ * allowed, any number of them (the line's length bounds them); at most 10
+ * digits after them.
+ */
 static int tcpka_parse_u32(const char *s, u32 *out)
 {
 	u64 v = 0;
@@ -48,6 +52,8 @@ static int tcpka_parse_u32(const char *s, u32 *out)
 
 	if (!*s)
 		return -EINVAL;
+	while (s[0] == '0' && s[1])
+		s++;
 	for (; *s; s++, n++) {
 		if (*s < '0' || *s > '9' || n >= 10)
 			return -EINVAL;
@@ -160,6 +166,13 @@ int tcpka_parse_line(char *line, struct tcpka_cmd *cmd, const char **bad)
 	*bad = line;
 	if (strlen(line) > TCPKA_LINE_MAX)
 		return -EINVAL;
+	/* A comment is ignored whatever it holds (README), but its length. */
+	for (c = line; *c == ' ' || *c == '\t'; c++)
+		;
+	if (*c == '#') {
+		cmd->verb = TCPKA_VERB_NONE;
+		return 0;
+	}
 	for (c = line; *c; c++) {
 		if (((unsigned char)*c < 0x20 && *c != '\t') || *c == 0x7f)
 			return -EINVAL;
