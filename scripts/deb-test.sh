@@ -18,18 +18,8 @@ ver=$(cat "$TCPKA_TOP/VERSION")
 krel=$(krel_for 6.1)
 deb=$TCPKA_TOP/build/deb
 log=$(mktemp /tmp/tcpka-deb.XXXXXX)
-rc=0
-t() {
-	local name=$1
-	shift
-	if "$@" >>"$log" 2>&1; then
-		echo "ok - deb: $name"
-	else
-		echo "not ok - deb: $name"
-		tail -15 "$log" | sed 's/^/    /'
-		rc=1
-	fi
-}
+check_log=$log
+t() { check_t "$@"; }
 had_headers=0
 dpkg-query -W -f '${Status}' "linux-headers-$krel" 2>/dev/null |
 	grep -q 'install ok installed' && had_headers=1
@@ -84,4 +74,4 @@ t "purged: dkms status empty, no module, no sources, no units, no conffile" sh -
 	 ! test -e /usr/src/tcpka-$ver && ! test -e /var/lib/dkms/tcpka &&
 	 ! test -e /lib/systemd/system/tcpka-textfile.timer &&
 	 ! test -e /etc/default/tcpka-textfile && ! command -v tcpkactl"
-exit $rc
+exit $check_rc

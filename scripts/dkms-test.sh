@@ -11,18 +11,8 @@ need_pkgs dkms make gcc kmod
 ver=$(cat "$TCPKA_TOP/VERSION")
 tmp=$(mktemp -d /tmp/tcpka-dkms.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
-rc=0
-t() {
-	local name=$1
-	shift
-	if "$@" >>"$tmp/log" 2>&1; then
-		echo "ok - $name"
-	else
-		echo "not ok - $name"
-		tail -15 "$tmp/log" | sed 's/^/    /'
-		rc=1
-	fi
-}
+check_log=$tmp/log
+t() { check_t "$@"; }
 
 src=$tmp/src/tcpka-$ver
 tree=$tmp/tree
@@ -40,4 +30,4 @@ for series in 6.1 6.12; do
 	t "dkms module for $krel has vermagic $krel" \
 		sh -c "modinfo -F vermagic '$ko' | grep -q '^$krel '"
 done
-exit $rc
+exit $check_rc

@@ -110,6 +110,22 @@ promtool_bin() {
 	echo "$dir/root/usr/bin/promtool"
 }
 
+# check_t NAME CMD...: one check of a test runner that prints "ok - NAME"
+# or "not ok - NAME"; CMD's output goes to $check_log (set by the caller),
+# whose tail follows a failure. check_rc becomes 1 after any failure.
+check_rc=0
+check_t() {
+	local name=$1
+	shift
+	if "$@" >>"$check_log" 2>&1; then
+		echo "ok - $name"
+	else
+		echo "not ok - $name"
+		tail -15 "$check_log" | sed 's/^/    /'
+		check_rc=1
+	fi
+}
+
 # node_exporter_bin: Debian's node_exporter, downloaded and unpacked into
 # the cache as promtool is (nothing installed on the host).
 node_exporter_bin() {
