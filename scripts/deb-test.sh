@@ -13,7 +13,7 @@ set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
 [ "$(id -u)" = 0 ] || die "deb-test.sh installs packages: run it as root"
-need_pkgs dkms
+need_pkgs dkms man-db
 ver=$(cat "$TCPKA_TOP/VERSION")
 krel=$(krel_for 6.1)
 deb=$TCPKA_TOP/build/deb

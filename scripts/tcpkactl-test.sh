@@ -13,7 +13,7 @@ set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
 CTL=${TCPKA_CTL:-$TCPKA_TOP/scripts/tcpkactl}
-need_pkgs busybox-static dash strace e2fsprogs util-linux shellcheck
+need_pkgs busybox-static dash strace e2fsprogs util-linux shellcheck curl
 promtool=$(promtool_bin)
 
 work=$(mktemp -d /tmp/tcpkactl-test.XXXXXX)
