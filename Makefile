@@ -14,6 +14,9 @@ KDIR ?= /lib/modules/$(shell uname -r)/build
 # DKMS copy's dkms.conf, the module's MODULE_VERSION and an installed
 # tcpkactl get it from there).
 VERSION := $(shell cat $(dir $(lastword $(MAKEFILE_LIST)))VERSION 2>/dev/null)
+ifeq ($(VERSION),)
+$(error no VERSION file next to the Makefile)
+endif
 PREFIX ?= /usr/local
 DKMS_SRC ?= /usr/src/tcpka-$(VERSION)
 

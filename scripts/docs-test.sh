@@ -40,15 +40,30 @@ names() {
 	esac
 }
 
+# A name is documented where it is written as a name, not merely as a word
+# ("enabled", "idle", "ack" are words of every paragraph): in Markdown in a
+# code span, in bold, in a heading or at the start of a line of a code
+# block (the stats file); in a man page on a font macro's line (.B, .BR,
+# .I, .TP's tag...), in \fB...\fP or \fI...\fP, or at the start of a line
+# of an example. A prefix (net.tcpka., /proc/net/tcpka/) or a suffix
+# (=VALUE) may go with it, not other letters (outcome_ack is not ack).
+documented_md() {
+	local w="([^a-z0-9_]|\$)" b="(^|[^a-z0-9_])"
+	grep -qE -- "\`([^\`]*[^a-z0-9_\`])?$1([^a-z0-9_\`][^\`]*)?\`|\\*\\*$1\\*\\*|^#+ .*$b$1$w|^$1([ =]|\$)" "$2"
+}
+documented_man() {
+	local w="([^a-z0-9_]|\$)"
+	grep -qE -- "^\.(B|BR|RB|BI|IB|I|IR|RI)(.*[^a-z0-9_])?$1$w|\\\\f[BI]([^\\\\]*[^a-z0-9_\\\\])?$1$w|^$1([ =]|\$)" "$2"
+}
+
 declare -A want=([counter]=15 [key]=5 [sysctl]=3 [param]=8 [proc]=5 [tracepoint]=2 [outcome]=5)
 for kind in counter key sysctl param proc tracepoint outcome; do
 	n=$(names $kind | wc -l)
 	# A parser that finds nothing would make every check below pass.
 	t "$kind names read from the sources: $n (expected ${want[$kind]})" test "$n" -eq "${want[$kind]}"
 	for name in $(names $kind); do
-		for doc in README.md docs/man/tcpka.7; do
-			t "$kind $name in $doc" grep -qw -- "$name" "$top/$doc"
-		done
+		t "$kind $name in README.md" documented_md "$name" "$top/README.md"
+		t "$kind $name in docs/man/tcpka.7" documented_man "$name" "$top/docs/man/tcpka.7"
 	done
 done
 for name in $(names counter); do

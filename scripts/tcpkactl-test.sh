@@ -595,7 +595,8 @@ t "tcpka-textfile: namespaces of TCPKA_NETNS, each family once, tcpka_up 0 where
 	hasline "$out" "tcpka_outcome_rst_total{netns=\"host\"} 1" &&
 	hasline "$out" "tcpka_outcome_rst_total{netns=\"blue\"} 5" &&
 	hasline "$out" "tcpka_up{netns=\"gone\"} 0" && hasline "$out" "tcpka_up{netns=\"blue\"} 1" &&
-	! grep -v "^tcpka_up" <<<"$out" | grep -q "netns=\"gone\"" &&
+	! grep -v "^tcpka_up\|^tcpka_textfile_collect_success" <<<"$out" | grep -q "netns=\"gone\"" &&
+	hasline "$out" "tcpka_textfile_collect_success{netns=\"gone\"} 1" &&
 	[ "$(grep -c "^# TYPE tcpka_outcome_rst_total " <<<"$out")" -eq 1 ] &&
 	[ "$(grep -c "^# TYPE tcpka_cgroup_time_to_detect_seconds " <<<"$out")" -eq 1 ]'
 t "tcpka-textfile: namespaces: promtool check metrics" eval \
@@ -603,11 +604,29 @@ t "tcpka-textfile: namespaces: promtool check metrics" eval \
 cp "$tfd/tcpka.prom" "$work/ns.prom"
 P=$work/noproc tf
 t "tcpka-textfile without the module: tcpka_up 0 and nothing else" eval '[ $rc -eq 0 ] &&
-	[ "$(grep -v "^#" <<<"$out")" = "tcpka_up{netns=\"host\"} 0" ]'
+	[ "$(grep -v "^#" <<<"$out" | tr "\n" " ")" = "tcpka_textfile_collect_success{netns=\"host\"} 1 tcpka_up{netns=\"host\"} 0 " ]'
 cp "$tfd/tcpka.prom" "$work/down.prom"
 out=$(TCPKA_PROC=$fx TCPKACTL="$CTL" $sh "$TF" "$work/no/such/dir" 2>&1)
 rc=$?
 t "tcpka-textfile into a missing directory: exit 1" eval '[ $rc -eq 1 ]'
+# A namespace that cannot be entered (no such name: the fake exits 1),
+# one whose name needs escaping, given in the environment (it wins over
+# the file): collect_success 0 and nothing else, and a valid file.
+TCPKA_NETNS='blue nosuch a"b\c' TFCONF=$work/tcpka-textfile.conf tf
+t "tcpka-textfile: a namespace it cannot read: collect_success 0, nothing else, an error line" eval '[ $rc -eq 0 ] &&
+	hasline "$out" "tcpka_textfile_collect_success{netns=\"nosuch\"} 0" &&
+	[ "$(grep -c "netns=\"nosuch\"" <<<"$out")" -eq 1 ] &&
+	has "$err" "netns nosuch: tcpkactl exit 1" &&
+	hasline "$out" "tcpka_outcome_rst_total{netns=\"blue\"} 5" && ! has "$out" "netns=\"gone\""'
+t "tcpka-textfile: a name with \" and \\ is escaped in its label" eval '
+	hasline "$out" "tcpka_textfile_collect_success{netns=\"a\\\"b\\\\c\"} 0"'
+t "tcpka-textfile: escaped names: promtool check metrics" eval \
+	'"$promtool" check metrics <"$tfd/tcpka.prom" >"$work/promtool" 2>&1 || { cat "$work/promtool"; false; }'
+TCPKA_NETNS='blue host' tf
+t "tcpka-textfile: a namespace named host: exit 1, the file left as it was" eval '[ $rc -eq 1 ] &&
+	has "$err" "reserved name host" && hasline "$out" "tcpka_textfile_collect_success{netns=\"nosuch\"} 0"'
+TCPKA_NETNS='blue blue' tf
+t "tcpka-textfile: a namespace named twice: exit 1" eval '[ $rc -eq 1 ] && has "$err" "twice"'
 
 # node_exporter itself, on 127.0.0.1, reading only the textfile directory.
 ne=$(node_exporter_bin)
