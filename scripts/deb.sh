@@ -6,7 +6,7 @@
 # lintian report end up in build/deb/.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
-need_pkgs dpkg-dev debhelper dh-dkms lintian rsync
+need_pkgs build-essential dpkg-dev debhelper dh-dkms lintian rsync
 ver=$(cat "$TCPKA_TOP/VERSION")
 out=$TCPKA_TOP/build/deb
 rm -rf "$out"
