@@ -40,8 +40,6 @@
 #include "tcpka_mod.h"
 #include "tcpka_trace.h"
 
-/* The states keepalive probes in (hooks.c): a policy is put back in them. */
-#define TCPKA_REENFORCE_STATES	(TCPF_ESTABLISHED | TCPF_CLOSE_WAIT | TCPF_FIN_WAIT2)
 
 enum tcpka_how {
 	TCPKA_HOW_ESTABLISHED,
@@ -218,6 +216,22 @@ static bool tcpka_policy_of(const struct sock *sk, struct tcpka_policy *pol,
 }
 
 /**
+ * tcpka_force_applies - a mode=force policy is in force for a socket
+ * @sk: a TCP socket
+ *
+ * Context: any; sleeps never.
+ */
+bool tcpka_force_applies(const struct sock *sk)
+{
+	struct tcpka_policy pol;
+	bool dry_run;
+	u64 from;
+
+	return tcpka_policy_of(sk, &pol, &from, &dry_run) &&
+	       pol.mode == TCPKA_MODE_FORCE && !dry_run;
+}
+
+/**
  * tcpka_enforce - apply the policy in force for a socket's cgroup
  * @sk: a TCP socket entering ESTABLISHED
  *
@@ -244,18 +258,20 @@ void tcpka_enforce(struct sock *sk)
  * tcpka_reenforce - put a mode=force policy back after the application's
  *	setsockopt() changed a keepalive option
  * @sk: a TCP socket
+ * @keepidle: the option was TCP_KEEPIDLE, which re-arms the timer even to
+ *	the value the socket has (mid-round: a probe at once)
  *
  * Context: kretprobe handler on return from setsockopt: process context,
  * preemption off, socket lock not held. Takes the socket's spinlock as the
  * kernel's own timers do and leaves the socket alone if a user holds it.
  */
-void tcpka_reenforce(struct sock *sk)
+void tcpka_reenforce(struct sock *sk, bool keepidle)
 {
 	struct tcpka_policy pol;
 	bool dry_run;
 	u64 from;
 
-	if (!((1 << READ_ONCE(sk->sk_state)) & TCPKA_REENFORCE_STATES))
+	if (!((1 << READ_ONCE(sk->sk_state)) & TCPKA_PROBED_STATES))
 		return;
 	if (!tcpka_policy_of(sk, &pol, &from, &dry_run) ||
 	    pol.mode != TCPKA_MODE_FORCE || dry_run)
@@ -263,8 +279,9 @@ void tcpka_reenforce(struct sock *sk)
 
 	spin_lock_bh(&sk->sk_lock.slock);
 	if (!sock_owned_by_user_nocheck(sk) &&
-	    ((1 << sk->sk_state) & TCPKA_REENFORCE_STATES) &&
-	    tcpka_differs(sk, &pol)) {
+	    ((1 << sk->sk_state) & TCPKA_PROBED_STATES) &&
+	    (tcpka_differs(sk, &pol) ||
+	     (keepidle && READ_ONCE(inet_csk(sk)->icsk_probes_out)))) {
 		/*
 		 * The application's call re-armed the timer on its own
 		 * values (setsockopt(TCP_KEEPIDLE) to its idle, SO_KEEPALIVE
@@ -297,7 +314,12 @@ static void tcpka_rearm_one(struct sock *sk, const struct tcpka_table *old,
 	u64 from = 0;
 
 	lock_sock(sk);
-	if (!((1 << sk->sk_state) & (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT)))
+	/*
+	 * An orphan's FIN_WAIT2 timer is the keepalive timer (tcp_fin_time()):
+	 * it is left alone; a FIN_WAIT2 socket still open (shutdown()) probes.
+	 */
+	if (!((1 << sk->sk_state) & TCPKA_PROBED_STATES) ||
+	    (sk->sk_state == TCP_FIN_WAIT2 && sock_flag(sk, SOCK_DEAD)))
 		goto out;
 	rcu_read_lock();
 	tn = tcpka_pernet(sock_net(sk));
@@ -365,8 +387,7 @@ static void tcpka_rearm_hash(struct inet_hashinfo *h,
 				}
 				idx++;
 				/* Full sockets only: not TIME_WAIT, NEW_SYN_RECV. */
-				if (!((1 << sk->sk_state) &
-				      (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT)) ||
+				if (!((1 << sk->sk_state) & TCPKA_PROBED_STATES) ||
 				    sk->sk_protocol != IPPROTO_TCP ||
 				    sk_is_mptcp(sk) ||
 				    !refcount_inc_not_zero(&sk->sk_refcnt))

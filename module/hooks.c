@@ -51,6 +51,9 @@
 #include <net/tcp.h>
 #include "tcpka_mod.h"
 
+/* The setsockopt kretprobes are registered (under tcpka_force_mutex). */
+static bool tcpka_force_hooked;
+
 /* A TCP socket of IPv4 or IPv6, an MPTCP subflow too. */
 static bool tcpka_is_tcp_or_subflow(const struct sock *sk)
 {
@@ -63,13 +66,6 @@ static bool tcpka_is_tcp(const struct sock *sk)
 {
 	return tcpka_is_tcp_or_subflow(sk) && !sk_is_mptcp(sk);
 }
-
-/*
- * The states the keepalive timer sends probes in: the others have a SYN or
- * FIN in flight (packets_out) or no timer of ours. A FIN_WAIT2 socket
- * whose application is still there (shutdown(SHUT_WR)) keeps probing.
- */
-#define TCPF_PROBED	(TCPF_ESTABLISHED | TCPF_CLOSE_WAIT | TCPF_FIN_WAIT2)
 
 /*
  * Closed by the retransmission (or zero-window probe) timer on
@@ -138,16 +134,22 @@ static void tcpka_tp_set_state(void *data, const struct sock *sk,
 	if (!tcpka_is_tcp(sk))
 		return;
 	/*
-	 * Synchronized: ESTABLISHED, or CLOSE_WAIT straight from SYN_RECV (a
-	 * Fast Open child whose SYN carried a FIN, should a kernel accept
-	 * one: tcp_fastopen_add_skb() calls tcp_fin() before any ACK).
+	 * Synchronized: ESTABLISHED. CLOSE_WAIT straight from SYN_RECV is
+	 * defensive only: a Fast Open child whose SYN carried a FIN would go
+	 * there (tcp_fastopen_add_skb() calls tcp_fin() before any ACK), but
+	 * the listeners of 6.1 and 6.12 drop SYN+FIN (selftest tfo).
 	 */
 	if ((oldstate == TCP_SYN_SENT || oldstate == TCP_SYN_RECV) &&
 	    (newstate == TCP_ESTABLISHED || newstate == TCP_CLOSE_WAIT)) {
 		tcpka_enforce((struct sock *)sk);
 		return;
 	}
-	if (!((1 << oldstate) & TCPF_PROBED) || ((1 << newstate) & TCPF_PROBED))
+	/*
+	 * Out of the states keepalive probes in (the others have a SYN or FIN
+	 * in flight, or no keepalive timer), a round ends.
+	 */
+	if (!((1 << oldstate) & TCPKA_PROBED_STATES) ||
+	    ((1 << newstate) & TCPKA_PROBED_STATES))
 		return;
 	tcpka_track_close(sk, tcpka_closed_by_timer(sk, newstate),
 			  tcpka_closed_by_rto(sk, newstate),
@@ -192,7 +194,7 @@ static void tcpka_on_write_wakeup(struct pt_regs *regs)
 	const struct sock *sk = (void *)regs_get_kernel_argument(regs, 0);
 	unsigned int n;
 
-	if (regs_get_kernel_argument(regs, 1) != LINUX_MIB_TCPKEEPALIVE ||
+	if ((int)regs_get_kernel_argument(regs, 1) != LINUX_MIB_TCPKEEPALIVE ||
 	    !tcpka_is_tcp_or_subflow(sk))
 		return;
 	n = tcpka_probes_in_wakeup(sk);
@@ -209,18 +211,28 @@ static void tcpka_on_write_wakeup(struct pt_regs *regs)
 }
 
 /*
- * void tcp_set_keepalive(struct sock *sk, int val): only
- * setsockopt(SO_KEEPALIVE) (and in-kernel users) call it, socket locked by
- * its owner. Switching keepalive off deletes the timer: a round in
- * progress would never end, and would hold its max_tracked slot for the
- * socket's life. It ends here, as a local close would end it.
+ * void tcp_set_keepalive(struct sock *sk, int val): setsockopt(SO_KEEPALIVE)
+ * calls it (socket locked by its owner), and so do in-kernel users and BPF
+ * (bpf_setsockopt(), in softirq or process context, under the socket's
+ * lock). Switching keepalive off deletes the timer: a round in progress
+ * would never end, and would hold its max_tracked slot for the socket's
+ * life. It ends here, as a local close would end it.
+ *
+ * Except under a mode=force policy, for a call from setsockopt(): as the
+ * call returns, tcpka_reenforce() switches keepalive back on, on the
+ * round's own schedule, so the round goes on. Should that not happen (a
+ * missed kretprobe), the round ends when the socket closes.
  */
 static void tcpka_on_set_keepalive(struct pt_regs *regs)
 {
 	const struct sock *sk = (void *)regs_get_kernel_argument(regs, 0);
 
-	if (!regs_get_kernel_argument(regs, 1) && tcpka_is_tcp(sk))
-		tcpka_track_event(sk, TCPKA_EV_KA_OFF);
+	if ((int)regs_get_kernel_argument(regs, 1) || !tcpka_is_tcp(sk))
+		return;
+	if (in_task() && READ_ONCE(tcpka_force_hooked) &&
+	    tcpka_force_applies(sk))
+		return;
+	tcpka_track_event(sk, TCPKA_EV_KA_OFF);
 }
 
 /*
@@ -242,6 +254,7 @@ struct tcpka_fthook {
 	char func[32];
 	void (*handler)(struct pt_regs *regs);
 	struct ftrace_ops ops;
+	bool optional;		/* the module loads without it */
 	bool registered;
 };
 
@@ -263,16 +276,24 @@ static void tcpka_ft_call(unsigned long ip, unsigned long parent_ip,
 	ftrace_test_recursion_unlock(bit);
 }
 
-#define TCPKA_FTHOOK(name, fn) {					\
+#define TCPKA_FTHOOK(name, fn, opt) {					\
 	.func = name,							\
 	.handler = fn,							\
 	.ops = { .func = tcpka_ft_call, .flags = FTRACE_OPS_FL_SAVE_REGS }, \
+	.optional = opt,						\
 }
 
+/*
+ * Registered in this order, unregistered in the reverse one: the hook that
+ * starts rounds (tcp_write_wakeup) comes last and goes first, so that no
+ * round starts while the hooks that end rounds are not there. Without the
+ * tcp_set_keepalive hook (not traceable on some kernel), a round cut short
+ * by SO_KEEPALIVE=0 ends when its socket closes.
+ */
 static struct tcpka_fthook tcpka_fthooks[] = {
-	TCPKA_FTHOOK("tcp_keepalive_timer", tcpka_on_keepalive_timer),
-	TCPKA_FTHOOK("tcp_write_wakeup", tcpka_on_write_wakeup),
-	TCPKA_FTHOOK("tcp_set_keepalive", tcpka_on_set_keepalive),
+	TCPKA_FTHOOK("tcp_set_keepalive", tcpka_on_set_keepalive, true),
+	TCPKA_FTHOOK("tcp_keepalive_timer", tcpka_on_keepalive_timer, false),
+	TCPKA_FTHOOK("tcp_write_wakeup", tcpka_on_write_wakeup, false),
 };
 
 static void tcpka_fthooks_exit(void)
@@ -297,6 +318,12 @@ static int tcpka_fthooks_init(void)
 		err = ftrace_set_filter(&h->ops, h->func, strlen(h->func), 1);
 		if (!err)
 			err = register_ftrace_function(&h->ops);
+		if (err && h->optional) {
+			pr_warn("tcpka: ftrace hook on %s: %d; going on without it\n",
+				h->func, err);
+			ftrace_free_filter(&h->ops);
+			continue;
+		}
 		if (err) {
 			pr_err("tcpka: ftrace hook on %s: %d\n", h->func, err);
 			tcpka_fthooks_exit();
@@ -321,15 +348,24 @@ static bool tcpka_keepalive_opt(int level, int optname)
 		optname == TCP_KEEPCNT || optname == TCP_USER_TIMEOUT);
 }
 
+/* What a setsockopt kretprobe's entry leaves for its return handler. */
+struct tcpka_krp_data {
+	struct sock *sk;
+	bool keepidle;		/* the option was TCP_KEEPIDLE */
+};
+
 static int tcpka_krp_sockopt_entry(struct kretprobe_instance *ri,
 				   struct pt_regs *regs, struct sock *sk)
 {
-	int level = regs_get_kernel_argument(regs, 1);
-	int optname = regs_get_kernel_argument(regs, 2);
+	int level = (int)regs_get_kernel_argument(regs, 1);
+	int optname = (int)regs_get_kernel_argument(regs, 2);
+
+	struct tcpka_krp_data *d = (void *)ri->data;
 
 	if (!sk || !tcpka_is_tcp(sk) || !tcpka_keepalive_opt(level, optname))
 		return 1;	/* no return handler */
-	*(struct sock **)ri->data = sk;
+	d->sk = sk;
+	d->keepidle = level == SOL_TCP && optname == TCP_KEEPIDLE;
 	return 0;
 }
 
@@ -351,9 +387,11 @@ static int tcpka_krp_sock_sockopt_entry(struct kretprobe_instance *ri,
 static int tcpka_krp_sockopt_return(struct kretprobe_instance *ri,
 				    struct pt_regs *regs)
 {
+	struct tcpka_krp_data *d = (void *)ri->data;
+
 	/* The caller still holds the file, so the socket is alive. */
 	if (!regs_return_value(regs))
-		tcpka_reenforce(*(struct sock **)ri->data);
+		tcpka_reenforce(d->sk, d->keepidle);
 	return 0;
 }
 
@@ -362,13 +400,13 @@ static struct kretprobe tcpka_krp_sockopt[] = {
 		.kp.symbol_name	= "tcp_setsockopt",
 		.entry_handler	= tcpka_krp_tcp_sockopt_entry,
 		.handler	= tcpka_krp_sockopt_return,
-		.data_size	= sizeof(struct sock *),
+		.data_size	= sizeof(struct tcpka_krp_data),
 	},
 	{
 		.kp.symbol_name	= "sock_setsockopt",
 		.entry_handler	= tcpka_krp_sock_sockopt_entry,
 		.handler	= tcpka_krp_sockopt_return,
-		.data_size	= sizeof(struct sock *),
+		.data_size	= sizeof(struct tcpka_krp_data),
 	},
 };
 
@@ -385,7 +423,6 @@ static struct kretprobe *tcpka_krp_sockopt_ptrs[] = {
 static DEFINE_MUTEX(tcpka_force_mutex);
 static bool tcpka_force_alive;		/* between hooks init and exit */
 static bool tcpka_force_wanted;		/* a mode=force policy exists */
-static bool tcpka_force_hooked;		/* the kretprobes are registered */
 /* Misses of earlier registrations (register_kprobe() zeroes nmissed). */
 static atomic_long_t tcpka_force_missed = ATOMIC_LONG_INIT(0);
 
@@ -407,7 +444,7 @@ static int tcpka_force_hooks_set(bool on)
 			rp->kp.nmissed = 0;
 			rp->nmissed = 0;
 		}
-		tcpka_force_hooked = false;
+		WRITE_ONCE(tcpka_force_hooked, false);
 		return 0;
 	}
 	for (i = 0; i < ARRAY_SIZE(tcpka_krp_sockopt); i++) {
@@ -423,7 +460,7 @@ static int tcpka_force_hooks_set(bool on)
 		pr_err("tcpka: kretprobes on setsockopt: %d\n", err);
 		return err;
 	}
-	tcpka_force_hooked = true;
+	WRITE_ONCE(tcpka_force_hooked, true);
 	return 0;
 }
 

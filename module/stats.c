@@ -175,12 +175,15 @@ static int tcpka_stats_show(struct seq_file *m, void *v)
 	struct tcpka_net *tn = tcpka_pernet(seq_file_single_net(m));
 	u64 vals[TCPKA_MIB_NR];
 	char buf[768];
+	int live;
 
 	if (!tn)
 		return -ENODEV;
 	tcpka_mibs_sum(tn->mib, vals);
 	vals[TCPKA_MIB_HOOKS_MISSED] = tcpka_hooks_missed();
-	vals[TCPKA_MIB_IN_PROGRESS] = max(atomic_read(&tn->rounds_live), 0);
+	live = atomic_read(&tn->rounds_live);
+	WARN_ON_ONCE(live < 0);
+	vals[TCPKA_MIB_IN_PROGRESS] = max(live, 0);
 	tcpka_format_stats(buf, sizeof(buf), vals);
 	seq_puts(m, buf);
 	return 0;

@@ -20,6 +20,12 @@
 
 #define TCPKA_ROWS_BITS	8
 
+/*
+ * The states keepalive probes in: tcp_keepalive_timer() sends probes in
+ * ESTABLISHED, CLOSE_WAIT and (not orphaned) FIN_WAIT2.
+ */
+#define TCPKA_PROBED_STATES	(TCPF_ESTABLISHED | TCPF_CLOSE_WAIT | TCPF_FIN_WAIT2)
+
 /* One CPU's counters, as MPTCP's struct mptcp_mib. */
 struct tcpka_mibs {
 	unsigned long v[TCPKA_MIB_NR];
@@ -81,7 +87,8 @@ int tcpka_policy_proc_create(struct proc_dir_entry *dir);
 
 /* enforce.c */
 void tcpka_enforce(struct sock *sk);
-void tcpka_reenforce(struct sock *sk);
+void tcpka_reenforce(struct sock *sk, bool keepidle);
+bool tcpka_force_applies(const struct sock *sk);
 void tcpka_rearm_all(const struct tcpka_table *old,
 		     const struct tcpka_table *new);
 

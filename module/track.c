@@ -253,9 +253,10 @@ static int tcpka_round_add(const struct sock *sk)
 		tcpka_round_put(r);
 		goto err_dec;
 	}
+	/* Counted before a claimer can see it live and count it out. */
+	tcpka_live_add(sk, 1);
 	smp_wmb();	/* the times before the key that makes them visible */
 	WRITE_ONCE(r->key, live);
-	tcpka_live_add(sk, 1);
 	return 0;
 
 err_dec:
@@ -499,9 +500,7 @@ static void tcpka_probing_row(struct seq_file *m, struct tcpka_rowbuf *b,
 	const struct timer_list *t = tcpka_ka_timer((struct sock *)sk);
 	long left = 0;
 
-	if (!probes ||
-	    !((1 << READ_ONCE(sk->sk_state)) &
-	      (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT | TCPF_FIN_WAIT2)))
+	if (!probes || !((1 << READ_ONCE(sk->sk_state)) & TCPKA_PROBED_STATES))
 		return;
 	if (timer_pending(t))
 		left = max_t(long, (long)(READ_ONCE(t->expires) - jiffies), 0);

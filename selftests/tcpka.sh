@@ -17,7 +17,8 @@ PARALLEL="keepalive_on_v4 keepalive_on_v6 ack_v4 ack_v6 rst_v4 rst_v6
 	timeout_v4 timeout_v6 user_timeout_v6 abandoned_v4 mode_v4 mode_v6
 	inherit counters enabled probing uto_data_v4 uto_data_v6 rearm dry_run
 	tracepoints halfclosed_v4 halfclosed_v6 ka_off_v4 ka_off_v6
-	force_midround_v4 force_midround_v6 retrans_v4 retrans_v6 tfo_v4 tfo_v6
+	force_midround_v4 force_midround_v6 force_kaoff_v4 force_kaoff_v6
+	retrans_v4 retrans_v6 tfo_v4 tfo_v6
 	mptcp_v4 mptcp_v6"
 SERIAL_LAST="tcpkactl policy_file policy_perms exact unload_churn rmmod_midround
 	unload"
@@ -1060,8 +1061,6 @@ t_rmmod_midround() {
 	expect_stats x4 sockets_enforced=1
 }
 
-# bg NAME CGROUP NS CMD...: CMD in the background inside CGROUP and netns
-# NS (as peer does for tcpka_peer). Output in $D/NAME.out, pid in
 # --- half-closed sockets: rounds in FIN_WAIT2 and CLOSE_WAIT -------------
 # Keepalive probes in every state with nothing in flight: FIN_WAIT2 after
 # shutdown(SHUT_WR) (our FIN acked, the application still there) and
@@ -1167,6 +1166,33 @@ t_force_midround() {
 	snap "c$N" c1
 	expect_stats c1 rounds_started=1 outcome_timeout=1 rounds_abandoned=0
 	expect_ge "force_reapplied" "$(st c1 force_reapplied)" 5
+	expect_probes_match c0 c1
+}
+
+# --- SO_KEEPALIVE=0 under mode=force in the middle of a round -----------
+# The policy switches keepalive back on as the call returns, on the
+# round's own schedule: one round, ended by the timeout after cnt probes,
+# neither an abandoned round nor a second one.
+t_force_kaoff() {
+	local cgs=/tcpka.slice/$T a
+	cg_make "$cgs/cli" "$cgs/srv"
+	pair "" 0
+	a=$(srv_addr "$F" 0)
+	set_policy "set $cgs/cli idle=1 intvl=1 cnt=3 mode=force"
+	snap "c$N" c0
+	# The probe at 1 s is lost; keepalive goes off at 1.5 s.
+	peer srv "$cgs/srv" "s$N" server -w 0 -D "vs$N" "$a" 7001
+	wait_line srv listening || return
+	peer cli "$cgs/cli" "c$N" client -w 30 -K 1.5 "$a" 7001
+	peer_end cli 35
+	expect_eq "client read" "$(pv cli end result)" ETIMEDOUT
+	# idle 1 + cnt 3 x intvl 1 = 4 s
+	expect_elapsed cli 3.5 12
+	sleep 0.5
+	snap "c$N" c1
+	expect_stats c1 rounds_started=1 outcome_timeout=1 rounds_abandoned=0 \
+		rounds_in_progress=0
+	expect_ge "force_reapplied" "$(st c1 force_reapplied)" 1
 	expect_probes_match c0 c1
 }
 
@@ -1291,6 +1317,8 @@ t_mptcp() {
 		"$(row c1 "$cgs/mptcp" outcome_ack)" 0
 }
 
+# bg NAME CGROUP NS CMD...: CMD in the background inside CGROUP and netns
+# NS (as peer does for tcpka_peer). Output in $D/NAME.out, pid in
 # $D/NAME.pid.
 bg() {
 	local name=$1 cg=$2 ns=$3
