@@ -72,20 +72,44 @@ int tcpka_policy_format(char *buf, size_t len, const struct tcpka_policy *pol,
 			char sep);
 const char *tcpka_mode_name(u32 mode);
 
-/* table.c: an immutable, RCU-published snapshot sorted by cgroup id. */
+/*
+ * table.c: an immutable, RCU-published snapshot of the policies, keyed by
+ * the cgroup's absolute path (as the initial cgroup namespace sees it).
+ * An entry is bound to the cgroup at its path when there is one (@cgid),
+ * pending otherwise; lookups go by cgroup id through @by_id.
+ */
+#define TCPKA_PATH_MAX	950	/* longest absolute path of a policy */
+#define TCPKA_LATE_MAX	16	/* bindings a table takes after publication */
+
 struct tcpka_entry {
-	u64 cgid;
-	char *path;		/* owned by the table */
+	u64 cgid;		/* the cgroup at @path; 0: none (pending) */
+	char *path;		/* absolute, canonical; owned by the table */
 	struct tcpka_policy pol;
+};
+
+struct tcpka_bound {
+	u64 cgid;
+	u32 idx;		/* the entry, in e[] */
 };
 
 struct tcpka_table {
 	struct rcu_head rcu;
-	unsigned int nr;
+	unsigned int nr;		/* entries, sorted by path (strcmp) */
+	unsigned int nr_bound;		/* bound entries, @by_id sorted by cgid */
+	struct tcpka_bound *by_id;	/* in the same allocation, after e[] */
+	/*
+	 * Cgroups created after the table was built (tcpka_table_bind_late()):
+	 * one writer at a time, readers without a lock.
+	 */
+	unsigned int nr_late;
+	struct tcpka_bound late[TCPKA_LATE_MAX];
 	struct tcpka_entry e[];
 };
 
-/* One resolved command of a write: @cgid and @path are filled by the caller. */
+/*
+ * One resolved command of a write: @path is absolute and canonical, @cgid
+ * the cgroup at that path now (0: none yet) for a set.
+ */
 struct tcpka_op {
 	enum tcpka_verb verb;
 	u64 cgid;
@@ -95,6 +119,8 @@ struct tcpka_op {
 
 const struct tcpka_entry *tcpka_table_find(const struct tcpka_table *t,
 					   u64 cgid);
+const struct tcpka_entry *tcpka_table_find_path(const struct tcpka_table *t,
+						const char *path);
 const struct tcpka_entry *
 tcpka_table_resolve(const struct tcpka_table *t, const void *node,
 		    u64 (*id_of)(const void *node),
@@ -102,7 +128,13 @@ tcpka_table_resolve(const struct tcpka_table *t, const void *node,
 struct tcpka_table *tcpka_table_apply(const struct tcpka_table *old,
 				      const struct tcpka_op *ops,
 				      unsigned int nr_ops, gfp_t gfp);
+bool tcpka_table_bind_late(struct tcpka_table *t, unsigned int idx, u64 cgid);
 void tcpka_table_free(struct tcpka_table *t);
+
+/* Paths (grammar.c). */
+int tcpka_path_canon(char *path);
+const char *tcpka_path_in(const char *path, const char *root);
+int tcpka_path_join(char *buf, size_t len, const char *root, const char *rel);
 
 /* classify.c: how one event ends or continues a probe round. */
 enum tcpka_event {

@@ -422,7 +422,11 @@ static void tcpka_parse_line_accepts_line_of_max_length(struct kunit *test)
 {
 	struct tcpka_policy none = { 0 };
 	char *s = make_line(test, "set /", 'a', TCPKA_LINE_MAX);
+	unsigned int i;
 
+	/* Names of 99 bytes (a name is at most NAME_MAX). */
+	for (i = 4; i < TCPKA_LINE_MAX - 1; i += 100)
+		s[i] = '/';
 	expect_cmd(test, s, TCPKA_VERB_SET, s + 4, &none);
 	expect_none(test, make_line(test, "#", 'x', TCPKA_LINE_MAX));
 	expect_none(test, make_line(test, "", ' ', TCPKA_LINE_MAX));
@@ -755,6 +759,107 @@ static void tcpka_policy_format_round_trips(struct kunit *test)
 	}
 }
 
+static void expect_canon(struct kunit *test, const char *in, const char *out)
+{
+	char buf[300];
+
+	strscpy(buf, in, sizeof(buf));
+	KUNIT_ASSERT_EQ_MSG(test, tcpka_path_canon(buf), 0, "path \"%s\"", in);
+	KUNIT_EXPECT_STREQ_MSG(test, buf, out, "path \"%s\"", in);
+}
+
+static void expect_canon_rejects(struct kunit *test, const char *in)
+{
+	char buf[300];
+
+	strscpy(buf, in, sizeof(buf));
+	KUNIT_EXPECT_EQ_MSG(test, tcpka_path_canon(buf), -EINVAL, "path \"%s\"",
+			    in);
+}
+
+static void tcpka_path_canon_canonicalizes(struct kunit *test)
+{
+	char name[257];
+
+	expect_canon(test, "/", "/");
+	expect_canon(test, "//", "/");
+	expect_canon(test, "///", "/");
+	expect_canon(test, "/a", "/a");
+	expect_canon(test, "/a/", "/a");
+	expect_canon(test, "//a//b///", "/a/b");
+	expect_canon(test, "/a.b/.c/..d/...", "/a.b/.c/..d/...");
+	expect_canon(test, "/system.slice/nginx.service",
+		     "/system.slice/nginx.service");
+	memset(name, 'n', 255);
+	name[0] = '/';
+	name[255] = 'n';
+	name[256] = '\0';
+	expect_canon(test, name, name);
+}
+
+static void tcpka_path_canon_rejects(struct kunit *test)
+{
+	char name[258];
+
+	expect_canon_rejects(test, "");
+	expect_canon_rejects(test, "a");
+	expect_canon_rejects(test, "a/");
+	expect_canon_rejects(test, "/.");
+	expect_canon_rejects(test, "/..");
+	expect_canon_rejects(test, "/a/./b");
+	expect_canon_rejects(test, "/a/../b");
+	expect_canon_rejects(test, "/a/..");
+	memset(name, 'n', 257);
+	name[0] = '/';
+	name[257] = '\0';
+	expect_canon_rejects(test, name);	/* a name of 256 bytes */
+}
+
+static void tcpka_parse_line_canonicalizes_path(struct kunit *test)
+{
+	struct tcpka_policy none = {};
+
+	expect_cmd(test, "set //a//b/ idle=1", TCPKA_VERB_SET, "/a/b",
+		     &(struct tcpka_policy){ .has = TCPKA_HAS(TCPKA_KEY_IDLE),
+					     .idle = 1 });
+	expect_cmd(test, "del /a/", TCPKA_VERB_DEL, "/a", &none);
+	expect_reject(test, "set /a/../b idle=1", 4);
+	expect_reject(test, "del /.", 4);
+}
+
+static void tcpka_path_in_sees_below_root(struct kunit *test)
+{
+	KUNIT_EXPECT_STREQ(test, tcpka_path_in("/a/b", "/"), "/a/b");
+	KUNIT_EXPECT_STREQ(test, tcpka_path_in("/", "/"), "/");
+	KUNIT_EXPECT_STREQ(test, tcpka_path_in("/ctr", "/ctr"), "/");
+	KUNIT_EXPECT_STREQ(test, tcpka_path_in("/ctr/app", "/ctr"), "/app");
+	KUNIT_EXPECT_STREQ(test, tcpka_path_in("/c/d/e", "/c/d"), "/e");
+	KUNIT_EXPECT_NULL(test, tcpka_path_in("/", "/ctr"));
+	KUNIT_EXPECT_NULL(test, tcpka_path_in("/ctr2", "/ctr"));
+	KUNIT_EXPECT_NULL(test, tcpka_path_in("/ctr2/app", "/ctr"));
+	KUNIT_EXPECT_NULL(test, tcpka_path_in("/ct", "/ctr"));
+	KUNIT_EXPECT_NULL(test, tcpka_path_in("/other/ctr", "/ctr"));
+}
+
+static void tcpka_path_join_makes_absolute(struct kunit *test)
+{
+	char buf[16];
+
+	KUNIT_EXPECT_EQ(test, tcpka_path_join(buf, sizeof(buf), "/", "/a"), 2);
+	KUNIT_EXPECT_STREQ(test, buf, "/a");
+	KUNIT_EXPECT_EQ(test, tcpka_path_join(buf, sizeof(buf), "/", "/"), 1);
+	KUNIT_EXPECT_STREQ(test, buf, "/");
+	KUNIT_EXPECT_EQ(test, tcpka_path_join(buf, sizeof(buf), "/ctr", "/"), 4);
+	KUNIT_EXPECT_STREQ(test, buf, "/ctr");
+	KUNIT_EXPECT_EQ(test, tcpka_path_join(buf, sizeof(buf), "/ctr", "/app"),
+			8);
+	KUNIT_EXPECT_STREQ(test, buf, "/ctr/app");
+	KUNIT_EXPECT_EQ(test, tcpka_path_join(buf, sizeof(buf), "/ctr",
+					      "/0123456789a"), -ENAMETOOLONG);
+	KUNIT_EXPECT_EQ(test, tcpka_path_join(buf, sizeof(buf), "/ctr",
+					      "/0123456789"), 15);
+}
+
 static struct kunit_case tcpka_grammar_cases[] = {
 	KUNIT_CASE(tcpka_parse_line_accepts_blank_line),
 	KUNIT_CASE(tcpka_parse_line_accepts_comment),
@@ -797,6 +902,11 @@ static struct kunit_case tcpka_grammar_cases[] = {
 	KUNIT_CASE(tcpka_policy_format_truncates_like_snprintf),
 	KUNIT_CASE(tcpka_mode_name_names_modes),
 	KUNIT_CASE(tcpka_policy_format_round_trips),
+	KUNIT_CASE(tcpka_path_canon_canonicalizes),
+	KUNIT_CASE(tcpka_path_canon_rejects),
+	KUNIT_CASE(tcpka_parse_line_canonicalizes_path),
+	KUNIT_CASE(tcpka_path_in_sees_below_root),
+	KUNIT_CASE(tcpka_path_join_makes_absolute),
 	{}
 };
 

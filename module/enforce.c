@@ -192,6 +192,17 @@ static void tcpka_trace_applied(struct sock *sk, u64 policy_cgid,
 }
 
 /*
+ * Sockets no policy ever changes: the kernel's own (NFS, iSCSI, NVMe/TCP,
+ * CIFS... made with sock_create_kern(): their owners chose their timeouts)
+ * and sockets in TCP_REPAIR (CRIU restoring a socket as it was). Their
+ * probes and rounds count as any other's.
+ */
+static bool tcpka_sock_exempt(const struct sock *sk)
+{
+	return sk->sk_kern_sock || tcp_sk(sk)->repair;
+}
+
+/*
  * The policy in force for @sk, if enforcement is on in its namespace, and
  * the cgroup it comes from; *@dry_run tells whether only to count it.
  */
@@ -201,6 +212,8 @@ static bool tcpka_policy_of(const struct sock *sk, struct tcpka_policy *pol,
 	const struct tcpka_entry *e = NULL;
 	struct tcpka_net *tn;
 
+	if (tcpka_sock_exempt(sk))
+		return false;
 	rcu_read_lock();
 	tn = tcpka_pernet(sock_net(sk));
 	if (tn && READ_ONCE(tn->enabled)) {
@@ -319,7 +332,11 @@ static void tcpka_rearm_one(struct sock *sk, const struct tcpka_table *old,
 	 * it is left alone; a FIN_WAIT2 socket still open (shutdown()) probes.
 	 */
 	if (!((1 << sk->sk_state) & TCPKA_PROBED_STATES) ||
-	    (sk->sk_state == TCP_FIN_WAIT2 && sock_flag(sk, SOCK_DEAD)))
+	    (sk->sk_state == TCP_FIN_WAIT2 && sock_flag(sk, SOCK_DEAD)) ||
+	    tcpka_sock_exempt(sk))
+		goto out;
+	/* A socket whose cgroup was removed keeps what it has. */
+	if (!(READ_ONCE(tcpka_sock_cgroup(sk)->self.flags) & CSS_ONLINE))
 		goto out;
 	rcu_read_lock();
 	tn = tcpka_pernet(sock_net(sk));

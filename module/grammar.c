@@ -8,7 +8,9 @@
  *
  * Blank lines and lines whose first non-blank character is '#' are ignored.
  * Values are plain decimal digits within the kernel's own setsockopt()
- * bounds. Nothing here touches a cgroup: the caller resolves the path.
+ * bounds. A cgroup path starts with '/'; repeated and trailing slashes are
+ * dropped, "." and ".." are refused. Nothing here touches a cgroup: the
+ * caller resolves the path, relative to the writer's cgroup namespace.
  */
 
 #include <linux/errno.h>
@@ -124,6 +126,88 @@ int tcpka_parse_kv(const char *tok, struct tcpka_policy *pol)
 	return 0;
 }
 
+/**
+ * tcpka_path_canon - a cgroup path in canonical form, in place
+ * @path: starts with '/'
+ *
+ * Repeated slashes become one and a trailing one goes ("/a//b/" is
+ * "/a/b"), as cgroupfs resolves them; "." and ".." components and names
+ * longer than NAME_MAX are refused (no cgroup has them).
+ *
+ * Return: 0 or -EINVAL.
+ */
+int tcpka_path_canon(char *path)
+{
+	char *w = path, *r = path, *name;
+	size_t len;
+
+	if (*r != '/')
+		return -EINVAL;
+	while (*r) {
+		while (*r == '/')
+			r++;
+		if (!*r)
+			break;
+		name = r;
+		while (*r && *r != '/')
+			r++;
+		len = r - name;
+		if (len > 255 || (len == 1 && name[0] == '.') ||
+		    (len == 2 && name[0] == '.' && name[1] == '.'))
+			return -EINVAL;
+		*w++ = '/';
+		memmove(w, name, len);
+		w += len;
+	}
+	if (w == path)
+		*w++ = '/';
+	*w = '\0';
+	return 0;
+}
+
+/**
+ * tcpka_path_in - a path as seen from a cgroup namespace rooted at @root
+ * @path: absolute, canonical
+ * @root: absolute, canonical
+ *
+ * Return: the path relative to @root ("/" for @root itself, pointing into
+ * @path otherwise), or NULL when @path is not at or below @root.
+ */
+const char *tcpka_path_in(const char *path, const char *root)
+{
+	size_t n = strlen(root);
+
+	if (n == 1)
+		return path;
+	if (strncmp(path, root, n))
+		return NULL;
+	if (!path[n])
+		return "/";
+	return path[n] == '/' ? path + n : NULL;
+}
+
+/**
+ * tcpka_path_join - a path of a cgroup namespace rooted at @root, absolute
+ * @buf: output
+ * @len: its size
+ * @root: absolute, canonical
+ * @rel: canonical, relative to @root
+ *
+ * Return: the length, or -ENAMETOOLONG when it does not fit.
+ */
+int tcpka_path_join(char *buf, size_t len, const char *root, const char *rel)
+{
+	int n;
+
+	if (!strcmp(root, "/"))
+		n = snprintf(buf, len, "%s", rel);
+	else if (!strcmp(rel, "/"))
+		n = snprintf(buf, len, "%s", root);
+	else
+		n = snprintf(buf, len, "%s%s", root, rel);
+	return n < 0 || n >= len ? -ENAMETOOLONG : n;
+}
+
 static bool tcpka_blank(char c)
 {
 	return c == ' ' || c == '\t';
@@ -192,7 +276,7 @@ int tcpka_parse_line(char *line, struct tcpka_cmd *cmd, const char **bad)
 		if (!tok)
 			return -EINVAL;
 		*bad = tok;
-		if (tok[0] != '/')
+		if (tcpka_path_canon(tok))
 			return -EINVAL;
 		cmd->path = tok;
 	} else {

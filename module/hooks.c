@@ -15,7 +15,9 @@
  *                              socket's own state)
  *   tcp:tcp_receive_reset      rst
  *   tcp:tcp_destroy_sock       drop the socket's round record
- *   cgroup:cgroup_mkdir        a policy's cgroup was created again: rebind
+ *   cgroup:cgroup_mkdir        a pending policy's cgroup was created: bind
+ *   cgroup:cgroup_rmdir        a policy's cgroup was removed: pending again;
+ *                              its counter rows go
  *   ftrace tcp_write_wakeup    a keepalive probe leaves (LINUX_MIB_TCPKEEPALIVE)
  *   ftrace tcp_keepalive_timer entry: an answered round ends in ack
  *   ftrace tcp_set_keepalive   SO_KEEPALIVE=0: the round is cut short (only
@@ -501,6 +503,7 @@ static struct tcpka_tracepoint tcpka_tps[] = {
 	{ "tcp_receive_reset", tcpka_tp_receive_reset },
 	{ "tcp_destroy_sock", tcpka_tp_destroy_sock },
 	{ "cgroup_mkdir", tcpka_policy_cgroup_mkdir },
+	{ "cgroup_rmdir", tcpka_policy_cgroup_rmdir },
 };
 
 static void tcpka_find_tp(struct tracepoint *tp, void *priv)

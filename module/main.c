@@ -19,6 +19,7 @@
  * does the probing with its own timer, on the socket's ordinary settings.
  *
  *   policy.c    the policy table (RCU) and /proc/net/tcpka/policy
+ *   view.c      paths as the reader's cgroup namespace shows them
  *   grammar.c   the policy file's grammar      table.c   the table itself
  *   enforce.c   applying a policy to a socket  hooks.c   the attachments
  *   track.c     sockets in the middle of a round (bounded)
@@ -52,6 +53,7 @@ static int __init tcpka_init(void)
 
 err_netns:
 	tcpka_policy_stop();
+	tcpka_stats_stop();
 	tcpka_netns_exit();
 err_track:
 	tcpka_track_exit();
@@ -62,13 +64,15 @@ err_policy:
 
 /*
  * Reverse order of init, with one step first: once the hooks are gone
- * nothing queues the rebind work, and it is stopped before the per-netns
- * counters it writes into are freed.
+ * nothing queues the resync and reap works, and they are stopped before
+ * the per-netns counters they write into are freed. tcpka_policy_exit()
+ * ends with rcu_barrier(): no RCU callback of ours outlives the module.
  */
 static void __exit tcpka_exit(void)
 {
 	tcpka_hooks_exit();
 	tcpka_policy_stop();
+	tcpka_stats_stop();
 	tcpka_netns_exit();
 	tcpka_track_exit();
 	tcpka_policy_exit();

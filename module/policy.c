@@ -2,15 +2,20 @@
 /*
  * The policy table and /proc/net/tcpka/policy.
  *
- * Policies are global: every namespace's policy file shows and edits the
- * same table. A write is parsed and every cgroup resolved before anything
+ * Policies are global: every network namespace's policy file shows and
+ * edits the same table (as its reader's cgroup namespace shows it, see
+ * view.c). A write is parsed and every path resolved before anything
  * changes; then a new table is built and published with RCU under
  * tcpka_policy_mutex. Lookups from the hooks take no lock.
  *
- * A policy names a cgroup by path but is bound to the cgroup's id. When a
- * cgroup with a policy's path is created again (a systemd unit restarted,
- * a pod's container replaced), the cgroup_mkdir tracepoint schedules
- * tcpka_rebind_work, which moves the policy to the new cgroup.
+ * A policy is keyed by its cgroup's absolute path, and bound to the cgroup
+ * at that path while there is one; without one it is pending. A cgroup
+ * created at a pending policy's path gets it at once (the cgroup_mkdir
+ * tracepoint binds it in the published table, tcpka_table_bind_late()),
+ * before any process can be moved into it; a removed one leaves its
+ * policy pending (cgroup_rmdir). Either schedules tcpka_resync_work, which
+ * builds the next table with every path resolved again, and logs one line
+ * per policy whose cgroup came or went.
  */
 
 #include <linux/capability.h>
@@ -168,28 +173,53 @@ static void tcpka_bad(unsigned int lineno, const char *what, const char *tok)
 			    what, tok);
 }
 
-/* Name the del that failed: the first one whose cgroup has no policy. */
+/*
+ * Name the del that failed: the first one of a path with no policy, given
+ * the write's earlier commands.
+ */
 static void tcpka_bad_del(const struct tcpka_op *ops, unsigned int nr_ops)
 {
-	const struct tcpka_table *t = tcpka_policy_table();
+	struct tcpka_table *t;
 	unsigned int i;
 
 	for (i = 0; i < nr_ops; i++) {
-		if (ops[i].verb == TCPKA_VERB_DEL &&
-		    !tcpka_table_find(t, ops[i].cgid)) {
+		if (ops[i].verb != TCPKA_VERB_DEL)
+			continue;
+		t = tcpka_table_apply(tcpka_policy_table(), ops, i + 1,
+				      GFP_KERNEL);
+		if (PTR_ERR_OR_ZERO(t) == -ENOENT) {
 			pr_warn_ratelimited("tcpka: policy: del: no policy for '%.64s'\n",
 					    ops[i].path);
 			return;
 		}
+		if (!IS_ERR(t))
+			tcpka_table_free(t);
 	}
 	pr_warn_ratelimited("tcpka: policy: del of a cgroup with no policy\n");
 }
 
-/* Resolve a SET or DEL command's cgroup into @op. */
-static int tcpka_resolve_cmd(const struct tcpka_cmd *cmd, struct tcpka_op *op,
-			     char *pathbuf, unsigned int lineno)
+/* The id of the cgroup at absolute path @path now, 0 if there is none. */
+static u64 tcpka_cgid_at(const char *path)
 {
-	struct cgroup *cgrp;
+	struct cgroup *cgrp = cgroup_get_from_path(path);
+	u64 id;
+
+	if (IS_ERR(cgrp))
+		return 0;
+	id = cgroup_id(cgrp);
+	cgroup_put(cgrp);
+	return id;
+}
+
+/*
+ * Resolve a SET or DEL command into @op: its path relative to the root of
+ * the writer's cgroup namespace @root made absolute, and for a set the
+ * cgroup there now, if any.
+ */
+static int tcpka_resolve_cmd(const struct tcpka_cmd *cmd, struct tcpka_op *op,
+			     const char *root, char *pathbuf,
+			     unsigned int lineno)
+{
 	int ret;
 
 	op->verb = cmd->verb;
@@ -197,19 +227,13 @@ static int tcpka_resolve_cmd(const struct tcpka_cmd *cmd, struct tcpka_op *op,
 	if (cmd->verb != TCPKA_VERB_SET && cmd->verb != TCPKA_VERB_DEL)
 		return 0;
 
-	cgrp = cgroup_get_from_path(cmd->path);
-	if (IS_ERR(cgrp)) {
-		tcpka_bad(lineno, "no such cgroup", cmd->path);
-		return -ENOENT;
-	}
-	op->cgid = cgroup_id(cgrp);
-	ret = cgroup_path_ns(cgrp, pathbuf, PATH_MAX,
-			     current->nsproxy->cgroup_ns);
-	cgroup_put(cgrp);
-	if (ret < 0 || ret >= PATH_MAX) {
+	ret = tcpka_path_join(pathbuf, PATH_MAX, root, cmd->path);
+	if (ret < 0 || ret > TCPKA_PATH_MAX) {
 		tcpka_bad(lineno, "cgroup path too long", cmd->path);
 		return -ENAMETOOLONG;
 	}
+	if (cmd->verb == TCPKA_VERB_SET)
+		op->cgid = tcpka_cgid_at(pathbuf);
 	op->path = kstrdup(pathbuf, GFP_KERNEL);
 	return op->path ? 0 : -ENOMEM;
 }
@@ -220,7 +244,7 @@ static ssize_t tcpka_policy_write(struct file *file, const char __user *ubuf,
 	unsigned int nr_lines = 1, nr_ops = 0, lineno = 0, i;
 	struct tcpka_op *ops = NULL;
 	struct tcpka_table *t, *old;
-	char *buf, *line, *next, *pathbuf = NULL;
+	char *buf, *line, *next, *pathbuf = NULL, *root = NULL;
 	struct tcpka_cmd cmd;
 	const char *bad;
 	ssize_t ret;
@@ -249,8 +273,12 @@ static ssize_t tcpka_policy_write(struct file *file, const char __user *ubuf,
 		nr_lines += buf[i] == '\n';
 	ops = kvcalloc(nr_lines, sizeof(*ops), GFP_KERNEL);
 	pathbuf = kmalloc(PATH_MAX, GFP_KERNEL);
+	root = kmalloc(PATH_MAX, GFP_KERNEL);
 	ret = -ENOMEM;
-	if (!ops || !pathbuf)
+	if (!ops || !pathbuf || !root)
+		goto out;
+	ret = tcpka_ns_root(root, PATH_MAX);
+	if (ret)
 		goto out;
 
 	/* Parse and resolve every line before anything changes. */
@@ -266,7 +294,8 @@ static ssize_t tcpka_policy_write(struct file *file, const char __user *ubuf,
 		}
 		if (cmd.verb == TCPKA_VERB_NONE)
 			continue;
-		ret = tcpka_resolve_cmd(&cmd, &ops[nr_ops], pathbuf, lineno);
+		ret = tcpka_resolve_cmd(&cmd, &ops[nr_ops], root, pathbuf,
+					lineno);
 		nr_ops++;
 		if (ret)
 			goto out;
@@ -306,106 +335,202 @@ out:
 		kfree(ops[i].path);
 	kvfree(ops);
 	kfree(pathbuf);
+	kfree(root);
 	kfree(buf);
 	return ret;
 }
 
-/* Move policies whose path now names another cgroup to that cgroup. */
-static void tcpka_rebind(struct work_struct *work)
+/* The cgroup an entry of a published table is bound to, late or not. */
+static u64 tcpka_entry_cgid(const struct tcpka_table *t, unsigned int idx)
+{
+	unsigned int i, n = smp_load_acquire(&t->nr_late);
+	u64 id = t->e[idx].cgid;
+
+	for (i = 0; i < n; i++)
+		if (t->late[i].idx == idx)
+			id = t->late[i].cgid;
+	return id;
+}
+
+/*
+ * Resolve every policy's path again: a policy whose cgroup was created
+ * applies to it, one whose cgroup was removed is pending. One log line per
+ * policy that changed, rate-limited.
+ */
+static void tcpka_resync(struct work_struct *work)
 {
 	const struct tcpka_table *old;
 	struct tcpka_table *t, *prev;
-	struct tcpka_op *ops;
-	struct cgroup *cgrp;
+	struct tcpka_op *ops = NULL;
 	unsigned int i, n = 0;
-	u64 id;
+	u64 was, id;
 
 	mutex_lock(&tcpka_policy_mutex);
 	old = tcpka_policy_table();
 	if (!old || !old->nr)
 		goto out;
-	ops = kcalloc(2 * old->nr, sizeof(*ops), GFP_KERNEL);
+	ops = kvcalloc(old->nr, sizeof(*ops), GFP_KERNEL);
 	if (!ops)
 		goto out;
 	for (i = 0; i < old->nr; i++) {
 		const struct tcpka_entry *e = &old->e[i];
 
-		cgrp = cgroup_get_from_path(e->path);
-		if (IS_ERR(cgrp))
+		was = tcpka_entry_cgid(old, i);
+		id = tcpka_cgid_at(e->path);
+		if (id == was)
 			continue;
-		id = cgroup_id(cgrp);
-		cgroup_put(cgrp);
-		/* An explicit policy on the new cgroup wins. */
-		if (id == e->cgid || tcpka_table_find(old, id))
-			continue;
-		ops[n++] = (struct tcpka_op){ .verb = TCPKA_VERB_DEL,
-					      .cgid = e->cgid };
 		ops[n++] = (struct tcpka_op){ .verb = TCPKA_VERB_SET,
 					      .cgid = id, .path = e->path,
 					      .pol = e->pol };
-		pr_info("tcpka: policy of %s follows its recreated cgroup\n",
-			e->path);
+		if (!id)
+			pr_info_ratelimited("tcpka: policy of %s is pending: its cgroup was removed\n",
+					    e->path);
+		else if (was)
+			pr_info_ratelimited("tcpka: policy of %s applies to its recreated cgroup\n",
+					    e->path);
+		else
+			pr_info_ratelimited("tcpka: policy of %s applies to its new cgroup\n",
+					    e->path);
 	}
-	if (n) {
-		t = tcpka_table_apply(old, ops, n, GFP_KERNEL);
-		if (!IS_ERR(t)) {
-			prev = tcpka_table_swap(t);
-			/* Sockets the new cgroup already has follow too. */
-			tcpka_rearm_all(prev, t);
-			tcpka_table_retire(prev);
-		}
+	/* Nothing changed but late bindings: fold them in, free the slots. */
+	if (!n && !smp_load_acquire(&old->nr_late))
+		goto out;
+	t = tcpka_table_apply(old, ops, n, GFP_KERNEL);
+	if (IS_ERR(t)) {
+		pr_warn_ratelimited("tcpka: policy: cannot rebuild the table: %ld\n",
+				    PTR_ERR(t));
+		goto out;
 	}
-	kfree(ops);
+	prev = tcpka_table_swap(t);
+	/* Sockets the cgroup already has follow (none, for a new one). */
+	tcpka_rearm_all(prev, t);
+	tcpka_table_retire(prev);
 out:
 	mutex_unlock(&tcpka_policy_mutex);
+	kvfree(ops);
 }
 
-static DECLARE_WORK(tcpka_rebind_work, tcpka_rebind);
+static DECLARE_WORK(tcpka_resync_work, tcpka_resync);
 
 /**
  * tcpka_policy_cgroup_mkdir - the cgroup:cgroup_mkdir tracepoint
  * @data: unused
  * @cgrp: the new cgroup
- * @path: its path
+ * @path: its absolute path
  *
- * Context: atomic (the tracepoint runs under a spinlock).
+ * A pending policy of @path applies to the cgroup from now on, before any
+ * task can be in it.
+ *
+ * Context: atomic (under trace_cgroup_path_lock, IRQs off), under
+ * cgroup_mutex: one call at a time, as tcpka_table_bind_late() needs.
  */
 void tcpka_policy_cgroup_mkdir(void *data, struct cgroup *cgrp,
 			       const char *path)
 {
-	const struct tcpka_table *t;
-	bool hit = false;
-	unsigned int i;
+	const struct tcpka_entry *e;
+	struct tcpka_table *t;
 
+	if (cgrp->root != &cgrp_dfl_root)
+		return;
 	rcu_read_lock();
 	t = rcu_dereference(tcpka_table);
-	for (i = 0; t && i < t->nr && !hit; i++)
-		hit = !strcmp(t->e[i].path, path);
+	e = tcpka_table_find_path(t, path);
+	if (e) {
+		tcpka_table_bind_late(t, e - t->e, cgroup_id(cgrp));
+		schedule_work(&tcpka_resync_work);
+	}
 	rcu_read_unlock();
-	if (hit)
-		schedule_work(&tcpka_rebind_work);
+}
+
+/**
+ * tcpka_policy_cgroup_rmdir - the cgroup:cgroup_rmdir tracepoint
+ * @data: unused
+ * @cgrp: the removed cgroup
+ * @path: its absolute path
+ *
+ * Context: atomic, as tcpka_policy_cgroup_mkdir().
+ */
+void tcpka_policy_cgroup_rmdir(void *data, struct cgroup *cgrp,
+			       const char *path)
+{
+	const struct tcpka_entry *e;
+
+	if (cgrp->root != &cgrp_dfl_root)
+		return;
+	rcu_read_lock();
+	e = tcpka_table_find(rcu_dereference(tcpka_table), cgroup_id(cgrp));
+	if (e)
+		schedule_work(&tcpka_resync_work);
+	rcu_read_unlock();
+	tcpka_stats_cgroup_rmdir();
+}
+
+/*
+ * The policies at or below the reader's cgroup namespace root, relative to
+ * it: "set PATH KEYS" lines (policy) or "PATH bound|pending" (policy_state).
+ */
+static int tcpka_policy_show_what(struct seq_file *m, bool state)
+{
+	const struct tcpka_table *t;
+	struct tcpka_view *v;
+	const char *rel;
+	char keys[128];
+	unsigned int i;
+
+	v = tcpka_view_get(m->file);
+	if (!v)
+		return -ENOMEM;
+	rcu_read_lock();
+	t = rcu_dereference(tcpka_table);
+	for (i = 0; t && i < t->nr; i++) {
+		rel = tcpka_path_in(t->e[i].path, v->root);
+		if (!rel)
+			continue;
+		if (state) {
+			seq_printf(m, "%s %s\n", rel,
+				   tcpka_entry_cgid(t, i) ? "bound" : "pending");
+			continue;
+		}
+		tcpka_policy_format(keys, sizeof(keys), &t->e[i].pol, ' ');
+		seq_printf(m, "set %s%s%s\n", rel, keys[0] ? " " : "", keys);
+	}
+	rcu_read_unlock();
+	tcpka_view_put(v);
+	return 0;
 }
 
 static int tcpka_policy_show(struct seq_file *m, void *v)
 {
-	const struct tcpka_table *t;
-	char keys[128];
-	unsigned int i;
+	return tcpka_policy_show_what(m, false);
+}
 
-	rcu_read_lock();
-	t = rcu_dereference(tcpka_table);
-	for (i = 0; t && i < t->nr; i++) {
-		tcpka_policy_format(keys, sizeof(keys), &t->e[i].pol, ' ');
-		seq_printf(m, "set %s%s%s\n", t->e[i].path, keys[0] ? " " : "",
-			   keys);
-	}
-	rcu_read_unlock();
-	return 0;
+static int tcpka_policy_state_show(struct seq_file *m, void *v)
+{
+	return tcpka_policy_show_what(m, true);
+}
+
+/*
+ * Reading the table needs what writing it needs, CAP_NET_ADMIN in the
+ * initial user namespace: the files are 0600, but a container's root owns
+ * its network namespace's files.
+ */
+static int tcpka_policy_open_show(struct file *file,
+				  int (*show)(struct seq_file *, void *))
+{
+	if ((file->f_mode & FMODE_READ) &&
+	    !file_ns_capable(file, &init_user_ns, CAP_NET_ADMIN))
+		return -EPERM;
+	return single_open(file, show, NULL);
 }
 
 static int tcpka_policy_open(struct inode *inode, struct file *file)
 {
-	return single_open(file, tcpka_policy_show, NULL);
+	return tcpka_policy_open_show(file, tcpka_policy_show);
+}
+
+static int tcpka_policy_state_open(struct inode *inode, struct file *file)
+{
+	return tcpka_policy_open_show(file, tcpka_policy_state_show);
 }
 
 static const struct proc_ops tcpka_policy_proc_ops = {
@@ -416,10 +541,21 @@ static const struct proc_ops tcpka_policy_proc_ops = {
 	.proc_write	= tcpka_policy_write,
 };
 
+static const struct proc_ops tcpka_policy_state_proc_ops = {
+	.proc_open	= tcpka_policy_state_open,
+	.proc_read	= seq_read,
+	.proc_lseek	= seq_lseek,
+	.proc_release	= single_release,
+};
+
 int tcpka_policy_proc_create(struct proc_dir_entry *dir)
 {
-	return proc_create("policy", 0600, dir, &tcpka_policy_proc_ops) ?
-		0 : -ENOMEM;
+	if (!proc_create("policy", 0600, dir, &tcpka_policy_proc_ops))
+		return -ENOMEM;
+	if (!proc_create("policy_state", 0400, dir,
+			 &tcpka_policy_state_proc_ops))
+		return -ENOMEM;
+	return 0;
 }
 
 /* The root cgroup's policy from the module parameters, checked as a write. */
@@ -465,7 +601,7 @@ int tcpka_policy_init(void)
 		return err;
 	if (!op.pol.has)
 		return 0;
-	op.cgid = cgroup_id(&cgrp_dfl_root.cgrp);
+	op.cgid = cgroup_id(&cgrp_dfl_root.cgrp);	/* always there */
 	t = tcpka_table_apply(NULL, &op, 1, GFP_KERNEL);
 	if (IS_ERR(t))
 		return PTR_ERR(t);
@@ -476,12 +612,12 @@ int tcpka_policy_init(void)
 }
 
 /*
- * After the hooks are gone (nothing queues the rebind any more), before
+ * After the hooks are gone (nothing queues the resync any more), before
  * the per-netns state it counts into is freed.
  */
 void tcpka_policy_stop(void)
 {
-	cancel_work_sync(&tcpka_rebind_work);
+	cancel_work_sync(&tcpka_resync_work);
 }
 
 /* After the hooks and every policy file are gone. */

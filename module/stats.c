@@ -4,12 +4,19 @@
  * and per-CPU rows per cgroup in that namespace (/proc/net/tcpka/cgroups).
  *
  * A row is keyed by the socket's own cgroup, created on the cgroup's first
- * event in the namespace and kept until the namespace goes away; their
- * number is bounded by max_cgroup_rows. Events that find no row and no room
- * for one still count in the totals and in cgroup_rows_overflow.
+ * event in the namespace (charged to the socket's memory cgroup) and kept
+ * until the cgroup is removed: the cgroup_rmdir tracepoint schedules
+ * tcpka_reap_work, which drops the rows of removed cgroups (and their
+ * references) in every namespace; their counts stay in the totals. Rows
+ * are bounded by max_cgroup_rows per namespace. Events that find no row
+ * and no room for one still count in the totals and in
+ * cgroup_rows_overflow; those of a socket whose cgroup was removed count
+ * in the totals only.
  */
 
 #include <linux/hashtable.h>
+#include <linux/memcontrol.h>
+#include <linux/sched/mm.h>
 #include <linux/module.h>
 #include <linux/proc_fs.h>
 #include <linux/seq_file.h>
@@ -39,34 +46,68 @@ static void tcpka_row_free(struct tcpka_row *row)
 	kfree(row);
 }
 
-/* Called in atomic context, under rcu_read_lock(). */
-static struct tcpka_row *tcpka_row_get(struct tcpka_net *tn,
-				       struct cgroup *cgrp)
+static void tcpka_row_free_rcu(struct rcu_head *head)
 {
+	tcpka_row_free(container_of(head, struct tcpka_row, rcu));
+}
+
+/* A cgroup removed (rmdir): offline, only dying references left. */
+static bool tcpka_cgroup_gone(const struct cgroup *cgrp)
+{
+	return !(READ_ONCE(cgrp->self.flags) & CSS_ONLINE);
+}
+
+/*
+ * Called in atomic context, under rcu_read_lock(). Return: the row, NULL
+ * when there is no room for one, ERR_PTR(-ENOENT) for a removed cgroup
+ * (no row and no counting in one: a row never outlives its cgroup's
+ * removal).
+ */
+static struct tcpka_row *tcpka_row_get(struct tcpka_net *tn,
+				       const struct sock *sk)
+{
+	struct cgroup *cgrp = tcpka_sock_cgroup(sk);
 	u64 cgid = cgroup_id(cgrp);
 	struct tcpka_row *row, *old;
+	struct mem_cgroup *memcg;
 	unsigned long flags;
+	gfp_t gfp = GFP_ATOMIC | __GFP_NOWARN;
 
 	row = tcpka_row_find(tn, cgid);
 	if (row)
 		return row;
+	if (tcpka_cgroup_gone(cgrp))
+		return ERR_PTR(-ENOENT);
 	if (READ_ONCE(tn->nr_rows) >= READ_ONCE(max_cgroup_rows))
 		return NULL;
 
-	row = kzalloc(sizeof(*row), GFP_ATOMIC);
+	/* Charged to the memory cgroup of the socket that needs the row. */
+	memcg = READ_ONCE(sk->sk_memcg);
+	if (memcg)
+		gfp |= __GFP_ACCOUNT;
+	memcg = set_active_memcg(memcg);
+	row = kzalloc(sizeof(*row), gfp);
+	if (row)
+		row->mib = alloc_percpu_gfp(struct tcpka_mibs, gfp);
+	set_active_memcg(memcg);
+	if (row && !row->mib) {
+		kfree(row);
+		row = NULL;
+	}
 	if (!row)
 		return NULL;
-	row->mib = alloc_percpu_gfp(struct tcpka_mibs, GFP_ATOMIC);
-	if (!row->mib) {
-		kfree(row);
-		return NULL;
-	}
 	row->cgid = cgid;
 	row->cgrp = cgrp;
 	cgroup_get(cgrp);
 
 	spin_lock_irqsave(&tn->rows_lock, flags);
 	old = tcpka_row_find(tn, cgid);
+	/*
+	 * Checked again under the lock the reaper takes: a cgroup removed
+	 * after this check is reaped by the work its rmdir schedules.
+	 */
+	if (!old && tcpka_cgroup_gone(cgrp))
+		old = ERR_PTR(-ENOENT);
 	if (!old && tn->nr_rows < max_cgroup_rows) {
 		hash_add_rcu(tn->rows, &row->node, cgid);
 		WRITE_ONCE(tn->nr_rows, tn->nr_rows + 1);
@@ -77,6 +118,58 @@ static struct tcpka_row *tcpka_row_get(struct tcpka_net *tn,
 	if (row)
 		tcpka_row_free(row);
 	return old;
+}
+
+/* Drop the rows of removed cgroups in one namespace. */
+static void tcpka_reap_net(struct tcpka_net *tn)
+{
+	struct tcpka_row *row;
+	struct hlist_node *tmp;
+	int bkt;
+
+	spin_lock_irq(&tn->rows_lock);
+	hash_for_each_safe(tn->rows, bkt, tmp, row, node) {
+		if (!tcpka_cgroup_gone(row->cgrp))
+			continue;
+		hash_del_rcu(&row->node);
+		WRITE_ONCE(tn->nr_rows, tn->nr_rows - 1);
+		call_rcu(&row->rcu, tcpka_row_free_rcu);
+	}
+	spin_unlock_irq(&tn->rows_lock);
+}
+
+static void tcpka_reap(struct work_struct *work)
+{
+	struct tcpka_net *tn;
+	struct net *net;
+
+	down_read(&net_rwsem);
+	for_each_net(net) {
+		rcu_read_lock();
+		tn = tcpka_pernet(net);
+		if (tn)
+			tcpka_reap_net(tn);
+		rcu_read_unlock();
+	}
+	up_read(&net_rwsem);
+}
+
+static DECLARE_DELAYED_WORK(tcpka_reap_work, tcpka_reap);
+
+/*
+ * A cgroup of the default hierarchy was removed (cgroup_rmdir tracepoint,
+ * atomic): its rows go within a tenth of a second, one walk for a burst of
+ * removals.
+ */
+void tcpka_stats_cgroup_rmdir(void)
+{
+	schedule_delayed_work(&tcpka_reap_work, HZ / 10);
+}
+
+/* After the hooks are gone, before the namespaces' state is freed. */
+void tcpka_stats_stop(void)
+{
+	cancel_delayed_work_sync(&tcpka_reap_work);
 }
 
 /**
@@ -96,11 +189,11 @@ void tcpka_count(const struct sock *sk, enum tcpka_mib f, unsigned int n)
 	tn = tcpka_pernet(sock_net(sk));
 	if (tn) {
 		this_cpu_add(tn->mib->v[f], n);
-		row = tcpka_row_get(tn, tcpka_sock_cgroup(sk));
-		if (row)
-			this_cpu_add(row->mib->v[f], n);
-		else
+		row = tcpka_row_get(tn, sk);
+		if (!row)
 			this_cpu_inc(tn->mib->v[TCPKA_MIB_ROWS_OVERFLOW]);
+		else if (!IS_ERR(row))
+			this_cpu_add(row->mib->v[f], n);
 	}
 	rcu_read_unlock();
 }
@@ -122,12 +215,12 @@ void tcpka_observe(const struct sock *sk, enum tcpka_hist h, u32 ms)
 	rcu_read_lock();
 	tn = tcpka_pernet(sock_net(sk));
 	if (tn) {
-		row = tcpka_row_get(tn, tcpka_sock_cgroup(sk));
-		if (row) {
+		row = tcpka_row_get(tn, sk);
+		if (!row) {
+			this_cpu_inc(tn->mib->v[TCPKA_MIB_ROWS_OVERFLOW]);
+		} else if (!IS_ERR(row)) {
 			atomic64_inc(&row->hist[h].bucket[tcpka_hist_bucket(ms)]);
 			atomic64_add(ms, &row->hist[h].sum_ms);
-		} else {
-			this_cpu_inc(tn->mib->v[TCPKA_MIB_ROWS_OVERFLOW]);
 		}
 	}
 	rcu_read_unlock();
@@ -137,7 +230,8 @@ int tcpka_stats_net_init(struct tcpka_net *tn)
 {
 	spin_lock_init(&tn->rows_lock);
 	hash_init(tn->rows);
-	tn->mib = alloc_percpu(struct tcpka_mibs);
+	/* Charged to whoever creates the namespace. */
+	tn->mib = alloc_percpu_gfp(struct tcpka_mibs, GFP_KERNEL_ACCOUNT);
 	return tn->mib ? 0 : -ENOMEM;
 }
 
@@ -190,7 +284,7 @@ static int tcpka_stats_show(struct seq_file *m, void *v)
 }
 
 /* A cgroup path with blanks, newlines and backslashes octal-escaped. */
-static const char *tcpka_escape(struct tcpka_rowbuf *b, const char *path)
+const char *tcpka_escape(struct tcpka_rowbuf *b, const char *path)
 {
 	int n = string_escape_str(path, b->esc, sizeof(b->esc) - 1,
 				  ESCAPE_OCTAL, " \t\n\\");
@@ -199,65 +293,71 @@ static const char *tcpka_escape(struct tcpka_rowbuf *b, const char *path)
 	return b->esc;
 }
 
-/**
- * tcpka_cgroup_path - a cgroup's path as the tcpka files print it
- * @b: buffers (the result points into @b)
- * @cgrp: the cgroup
- *
- * Context: any; sleeps never.
+/*
+ * One row; @path is escaped already. The policy's cgroup (from=) is an
+ * ancestor of the row's: shown as the view has it, "-" above its root.
  */
-const char *tcpka_cgroup_path(struct tcpka_rowbuf *b, struct cgroup *cgrp)
-{
-	if (cgroup_path(cgrp, b->path, sizeof(b->path)) < 0)
-		strscpy(b->path, "?", sizeof(b->path));
-	return tcpka_escape(b, b->path);
-}
-
 static void tcpka_row_show(struct seq_file *m, struct tcpka_rowbuf *b,
-			   const char *path, const u64 *vals,
-			   const struct tcpka_entry *e)
+			   const struct tcpka_view *v, const char *path,
+			   const u64 *vals, const struct tcpka_entry *e)
 {
-	tcpka_format_row(b->line, sizeof(b->line), tcpka_escape(b, path), vals,
-			 e ? &e->pol : NULL, e ? e->path : NULL);
+	const char *from = e ? tcpka_path_in(e->path, v->root) : NULL;
+
+	tcpka_format_row(b->line, sizeof(b->line), path, vals,
+			 e ? &e->pol : NULL, from ?: "-");
 	seq_puts(m, b->line);
 }
 
-static int tcpka_cgroups_show(struct seq_file *m, void *v)
+static int tcpka_cgroups_show(struct seq_file *m, void *unused)
 {
 	struct tcpka_net *tn = tcpka_pernet(seq_file_single_net(m));
 	const struct tcpka_table *t;
 	const struct tcpka_entry *e;
+	struct tcpka_view *v;
 	struct tcpka_rowbuf *b;
 	struct tcpka_row *row;
 	u64 vals[TCPKA_MIB_NR];
+	const char *path;
 	unsigned int i;
 	int bkt;
 
 	if (!tn)
 		return -ENODEV;
 	b = kvmalloc(sizeof(*b), GFP_KERNEL);
-	if (!b)
+	v = tcpka_view_get(m->file);
+	if (!b || !v) {
+		kvfree(b);
+		if (v)
+			tcpka_view_put(v);
 		return -ENOMEM;
+	}
 	tcpka_format_row_header(b->line, sizeof(b->line));
 	seq_puts(m, b->line);
 
 	rcu_read_lock();
 	hash_for_each_rcu(tn->rows, bkt, row, node) {
-		if (cgroup_path(row->cgrp, b->path, sizeof(b->path)) < 0)
-			strscpy(b->path, "?", sizeof(b->path));
+		path = tcpka_view_cgroup(v, b, row->cgrp);
+		if (!path)
+			continue;
 		tcpka_mibs_sum(row->mib, vals);
-		tcpka_row_show(m, b, b->path, vals,
+		tcpka_row_show(m, b, v, path, vals,
 			       tcpka_policy_lookup(row->cgrp));
 	}
-	/* Cgroups with a policy but no counts here yet. */
+	/*
+	 * Cgroups with a policy but no counts here yet, for a reader who may
+	 * see the policy table (pending policies are in policy_state).
+	 */
 	memset(vals, 0, sizeof(vals));
-	t = tcpka_policy_table();
+	t = v->admin ? tcpka_policy_table() : NULL;
 	for (i = 0; t && i < t->nr; i++) {
 		e = &t->e[i];
-		if (!tcpka_row_find(tn, e->cgid))
-			tcpka_row_show(m, b, e->path, vals, e);
+		path = tcpka_path_in(e->path, v->root);
+		if (!path || !e->cgid || tcpka_row_find(tn, e->cgid))
+			continue;
+		tcpka_row_show(m, b, v, tcpka_escape(b, path), vals, e);
 	}
 	rcu_read_unlock();
+	tcpka_view_put(v);
 	kvfree(b);
 	return 0;
 }
@@ -281,6 +381,7 @@ static int tcpka_histograms_show(struct seq_file *m, void *v)
 {
 	struct tcpka_net *tn = tcpka_pernet(seq_file_single_net(m));
 	struct tcpka_hist_vals vals[TCPKA_HIST_NR];
+	struct tcpka_view *view;
 	struct tcpka_rowbuf *b;
 	struct tcpka_row *row;
 	const char *path;
@@ -289,8 +390,13 @@ static int tcpka_histograms_show(struct seq_file *m, void *v)
 	if (!tn)
 		return -ENODEV;
 	b = kvmalloc(sizeof(*b), GFP_KERNEL);
-	if (!b)
+	view = tcpka_view_get(m->file);
+	if (!b || !view) {
+		kvfree(b);
+		if (view)
+			tcpka_view_put(view);
 		return -ENOMEM;
+	}
 	tcpka_format_hist_header(b->line, sizeof(b->line));
 	seq_puts(m, b->line);
 	rcu_read_lock();
@@ -300,7 +406,9 @@ static int tcpka_histograms_show(struct seq_file *m, void *v)
 		if (!vals[TCPKA_HIST_DETECT].count &&
 		    !vals[TCPKA_HIST_IDLE_RST].count)
 			continue;
-		path = tcpka_cgroup_path(b, row->cgrp);
+		path = tcpka_view_cgroup(view, b, row->cgrp);
+		if (!path)
+			continue;
 		for (h = 0; h < TCPKA_HIST_NR; h++) {
 			tcpka_format_hist_row(b->line, sizeof(b->line), path, h,
 					      &vals[h]);
@@ -308,6 +416,7 @@ static int tcpka_histograms_show(struct seq_file *m, void *v)
 		}
 	}
 	rcu_read_unlock();
+	tcpka_view_put(view);
 	kvfree(b);
 	return 0;
 }

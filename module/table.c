@@ -1,34 +1,97 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The policy table: an immutable array of policies sorted by cgroup id.
+ * The policy table: an immutable array of policies sorted by path, with an
+ * index of the bound ones sorted by cgroup id.
  *
- * A write to the policy file builds a whole new table from the old one and
- * the write's commands, and only then publishes it with RCU; readers never
- * see a half-applied write. Lookups are a binary search per cgroup level.
+ * A policy is keyed by its cgroup's absolute path and may exist before its
+ * cgroup does (pending). A write to the policy file builds a whole new
+ * table from the old one and the write's commands, and only then publishes
+ * it with RCU; readers never see a half-applied write. Lookups are a
+ * binary search per cgroup level.
+ *
+ * A cgroup created after a table was built is bound to its pending policy
+ * at once through the table's few "late" slots (tcpka_table_bind_late(),
+ * from the cgroup_mkdir tracepoint), until the next table, built with the
+ * binding in its index, replaces this one.
  */
 
 #include <linux/bsearch.h>
 #include <linux/err.h>
+#include <linux/overflow.h>
 #include <linux/slab.h>
+#include <linux/sort.h>
 #include <linux/string.h>
 #include "tcpka.h"
 
-static int tcpka_entry_cmp(const void *key, const void *elt)
+static int tcpka_bound_cmp(const void *a, const void *b)
+{
+	const struct tcpka_bound *x = a, *y = b;
+
+	if (x->cgid != y->cgid)
+		return x->cgid < y->cgid ? -1 : 1;
+	if (x->idx != y->idx)
+		return x->idx < y->idx ? -1 : 1;
+	return 0;
+}
+
+static int tcpka_bound_key_cmp(const void *key, const void *elt)
 {
 	u64 id = *(const u64 *)key;
-	const struct tcpka_entry *e = elt;
+	const struct tcpka_bound *b = elt;
 
-	if (id < e->cgid)
+	if (id < b->cgid)
 		return -1;
-	return id > e->cgid;
+	return id > b->cgid;
 }
 
 const struct tcpka_entry *tcpka_table_find(const struct tcpka_table *t,
 					   u64 cgid)
 {
+	const struct tcpka_bound *b;
+	unsigned int i, n;
+
+	if (!t || !t->nr || !cgid)
+		return NULL;
+	b = bsearch(&cgid, t->by_id, t->nr_bound, sizeof(t->by_id[0]),
+		    tcpka_bound_key_cmp);
+	if (b)
+		return &t->e[b->idx];
+	/* Pairs with the release in tcpka_table_bind_late(). */
+	n = smp_load_acquire(&t->nr_late);
+	for (i = 0; i < n; i++)
+		if (t->late[i].cgid == cgid)
+			return &t->e[t->late[i].idx];
+	return NULL;
+}
+
+/* Index of @path in @e[0..nr), or of where it would be inserted. */
+static unsigned int tcpka_slot(const struct tcpka_entry *e, unsigned int nr,
+			       const char *path, bool *found)
+{
+	unsigned int lo = 0, hi = nr;
+
+	while (lo < hi) {
+		unsigned int mid = lo + (hi - lo) / 2;
+
+		if (strcmp(e[mid].path, path) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*found = lo < nr && !strcmp(e[lo].path, path);
+	return lo;
+}
+
+const struct tcpka_entry *tcpka_table_find_path(const struct tcpka_table *t,
+						const char *path)
+{
+	unsigned int at;
+	bool found;
+
 	if (!t || !t->nr)
 		return NULL;
-	return bsearch(&cgid, t->e, t->nr, sizeof(t->e[0]), tcpka_entry_cmp);
+	at = tcpka_slot(t->e, t->nr, path, &found);
+	return found ? &t->e[at] : NULL;
 }
 
 /**
@@ -55,6 +118,28 @@ tcpka_table_resolve(const struct tcpka_table *t, const void *node,
 	return NULL;
 }
 
+/**
+ * tcpka_table_bind_late - bind a published table's entry to a new cgroup
+ * @t: the table
+ * @idx: the entry (pending, or bound to a cgroup since removed)
+ * @cgid: the cgroup now at its path
+ *
+ * Context: one caller at a time (the cgroup_mkdir tracepoint, under
+ * cgroup_mutex); lookups run meanwhile. Return: false when the table has
+ * no late slot left (the next table has the binding).
+ */
+bool tcpka_table_bind_late(struct tcpka_table *t, unsigned int idx, u64 cgid)
+{
+	unsigned int n = t->nr_late;
+
+	if (n >= TCPKA_LATE_MAX || idx >= t->nr || !cgid)
+		return false;
+	t->late[n].cgid = cgid;
+	t->late[n].idx = idx;
+	smp_store_release(&t->nr_late, n + 1);
+	return true;
+}
+
 void tcpka_table_free(struct tcpka_table *t)
 {
 	unsigned int i;
@@ -66,40 +151,55 @@ void tcpka_table_free(struct tcpka_table *t)
 	kvfree(t);
 }
 
-/* Index of @cgid in @e[0..nr), or of where it would be inserted. */
-static unsigned int tcpka_slot(const struct tcpka_entry *e, unsigned int nr,
-			       u64 cgid, bool *found)
+/* A cgroup is at one path: a set that binds @cgid unbinds any other entry. */
+static void tcpka_unbind_others(struct tcpka_table *t, unsigned int at,
+				u64 cgid)
 {
-	unsigned int lo = 0, hi = nr;
+	unsigned int i;
 
-	while (lo < hi) {
-		unsigned int mid = lo + (hi - lo) / 2;
+	if (!cgid)
+		return;
+	for (i = 0; i < t->nr; i++)
+		if (i != at && t->e[i].cgid == cgid)
+			t->e[i].cgid = 0;
+}
 
-		if (e[mid].cgid < cgid)
-			lo = mid + 1;
-		else
-			hi = mid;
+static void tcpka_build_index(struct tcpka_table *t)
+{
+	unsigned int i;
+
+	t->nr_bound = 0;
+	for (i = 0; i < t->nr; i++) {
+		if (!t->e[i].cgid)
+			continue;
+		t->by_id[t->nr_bound].cgid = t->e[i].cgid;
+		t->by_id[t->nr_bound].idx = i;
+		t->nr_bound++;
 	}
-	*found = lo < nr && e[lo].cgid == cgid;
-	return lo;
+	sort(t->by_id, t->nr_bound, sizeof(t->by_id[0]), tcpka_bound_cmp,
+	     NULL);
 }
 
 /**
  * tcpka_table_apply - a new table: @old with @ops applied in order
  * @old: the current table, or NULL for an empty one; never modified
- * @ops: resolved commands
+ * @ops: resolved commands (absolute, canonical paths)
  * @nr_ops: how many
  * @gfp: allocation flags
  *
- * Return: the new table, or ERR_PTR(-ENOENT) when a del names a cgroup with
+ * The late bindings of @old become ordinary ones. A set of a path that has
+ * a policy replaces it; a set whose cgroup exists binds it.
+ *
+ * Return: the new table, or ERR_PTR(-ENOENT) when a del names a path with
  * no policy, ERR_PTR(-ENOSPC) past TCPKA_POLICIES_MAX, ERR_PTR(-ENOMEM).
  */
 struct tcpka_table *tcpka_table_apply(const struct tcpka_table *old,
 				      const struct tcpka_op *ops,
 				      unsigned int nr_ops, gfp_t gfp)
 {
-	unsigned int cap = old ? old->nr : 0, i, at;
+	unsigned int cap = old ? old->nr : 0, i, at, n;
 	struct tcpka_table *t;
+	size_t size;
 	bool found;
 	int err;
 
@@ -108,9 +208,12 @@ struct tcpka_table *tcpka_table_apply(const struct tcpka_table *old,
 		cap += ops[i].verb == TCPKA_VERB_SET;
 	cap = min_t(unsigned int, cap, TCPKA_POLICIES_MAX + 1);
 
-	t = kvzalloc(struct_size(t, e, cap), gfp);
+	size = size_add(struct_size(t, e, cap),
+			array_size(cap, sizeof(struct tcpka_bound)));
+	t = kvzalloc(size, gfp);
 	if (!t)
 		return ERR_PTR(-ENOMEM);
+	t->by_id = (struct tcpka_bound *)&t->e[cap];
 	if (old) {
 		for (i = 0; i < old->nr; i++) {
 			t->e[i] = old->e[i];
@@ -122,6 +225,12 @@ struct tcpka_table *tcpka_table_apply(const struct tcpka_table *old,
 			}
 		}
 		t->nr = old->nr;
+		n = smp_load_acquire(&old->nr_late);
+		for (i = 0; i < n; i++) {
+			tcpka_unbind_others(t, old->late[i].idx,
+					    old->late[i].cgid);
+			t->e[old->late[i].idx].cgid = old->late[i].cgid;
+		}
 	}
 
 	for (i = 0; i < nr_ops; i++) {
@@ -130,30 +239,28 @@ struct tcpka_table *tcpka_table_apply(const struct tcpka_table *old,
 
 		switch (op->verb) {
 		case TCPKA_VERB_SET:
-			path = kstrdup(op->path, gfp);
-			if (!path) {
-				err = -ENOMEM;
-				goto fail;
-			}
-			at = tcpka_slot(t->e, t->nr, op->cgid, &found);
-			if (found) {
-				kfree(t->e[at].path);
-			} else {
+			at = tcpka_slot(t->e, t->nr, op->path, &found);
+			if (!found) {
 				if (t->nr >= TCPKA_POLICIES_MAX) {
-					kfree(path);
 					err = -ENOSPC;
+					goto fail;
+				}
+				path = kstrdup(op->path, gfp);
+				if (!path) {
+					err = -ENOMEM;
 					goto fail;
 				}
 				memmove(&t->e[at + 1], &t->e[at],
 					(t->nr - at) * sizeof(t->e[0]));
 				t->nr++;
+				t->e[at].path = path;
 			}
 			t->e[at].cgid = op->cgid;
-			t->e[at].path = path;
 			t->e[at].pol = op->pol;
+			tcpka_unbind_others(t, at, op->cgid);
 			break;
 		case TCPKA_VERB_DEL:
-			at = tcpka_slot(t->e, t->nr, op->cgid, &found);
+			at = tcpka_slot(t->e, t->nr, op->path, &found);
 			if (!found) {
 				err = -ENOENT;
 				goto fail;
@@ -171,6 +278,7 @@ struct tcpka_table *tcpka_table_apply(const struct tcpka_table *old,
 			break;
 		}
 	}
+	tcpka_build_index(t);
 	return t;
 
 fail:

@@ -52,6 +52,15 @@ struct tcpka_rowbuf {
 	char line[PATH_MAX + 512];
 };
 
+/*
+ * What one reader sees (view.c): the absolute path of its cgroup
+ * namespace's root, and whether its opener may see the policy table.
+ */
+struct tcpka_view {
+	char root[PATH_MAX];
+	bool admin;
+};
+
 /* Per network namespace state (net_generic()). */
 struct tcpka_net {
 	bool alive;			/* false once the netns is exiting */
@@ -83,6 +92,8 @@ const struct tcpka_entry *tcpka_policy_resolve(const struct tcpka_table *t,
 struct tcpka_table *tcpka_policy_table(void);
 void tcpka_policy_cgroup_mkdir(void *data, struct cgroup *cgrp,
 			       const char *path);
+void tcpka_policy_cgroup_rmdir(void *data, struct cgroup *cgrp,
+			       const char *path);
 int tcpka_policy_proc_create(struct proc_dir_entry *dir);
 
 /* enforce.c */
@@ -95,10 +106,19 @@ void tcpka_rearm_all(const struct tcpka_table *old,
 /* stats.c */
 void tcpka_count(const struct sock *sk, enum tcpka_mib f, unsigned int n);
 void tcpka_observe(const struct sock *sk, enum tcpka_hist h, u32 ms);
-const char *tcpka_cgroup_path(struct tcpka_rowbuf *b, struct cgroup *cgrp);
+const char *tcpka_escape(struct tcpka_rowbuf *b, const char *path);
+void tcpka_stats_cgroup_rmdir(void);
+void tcpka_stats_stop(void);
 int tcpka_stats_net_init(struct tcpka_net *tn);
 void tcpka_stats_net_exit(struct tcpka_net *tn);
 int tcpka_stats_proc_create(struct proc_dir_entry *dir);
+
+/* view.c */
+int tcpka_ns_root(char *buf, size_t len);
+struct tcpka_view *tcpka_view_get(const struct file *file);
+void tcpka_view_put(struct tcpka_view *v);
+const char *tcpka_view_cgroup(const struct tcpka_view *v,
+			      struct tcpka_rowbuf *b, struct cgroup *cgrp);
 
 /* track.c */
 int tcpka_track_init(void);

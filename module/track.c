@@ -4,8 +4,11 @@
  *
  * An idle connection costs nothing here: a record exists only from a
  * socket's first keepalive probe of a round to the round's end, and at most
- * max_tracked of them at once. The record holds no reference on the socket;
- * the tcp_destroy_sock hook removes it before the socket can be freed.
+ * max_tracked of them at once per network namespace (each namespace its
+ * own share: one full of dead peers never stops another's rounds being
+ * tracked; each record needs a live socket, charged to its owner's memory
+ * cgroup). The record holds no reference on the socket; the
+ * tcp_destroy_sock hook removes it before the socket can be freed.
  *
  * A round is answered once the peer has been heard (any acceptable ACK or
  * data) since the round's first probe: tp->rcv_tstamp or icsk_ack.lrcvtime
@@ -48,7 +51,7 @@
 static unsigned int max_tracked = 65536;
 module_param(max_tracked, uint, 0644);
 MODULE_PARM_DESC(max_tracked,
-		 "Most sockets tracked in the middle of a probe round at once (default 65536); beyond it rounds count in track_overflow");
+		 "Most sockets tracked in the middle of a probe round at once, per network namespace (default 65536); beyond it rounds count in track_overflow");
 
 /* Socket addresses are at least 8-byte aligned: bit 0 is free. */
 #define TCPKA_LIVE	1UL
@@ -213,19 +216,28 @@ static struct tcpka_round *tcpka_round_find(const struct sock *sk,
 	return READ_ONCE(r->key) == key ? r : NULL;
 }
 
-/* Rounds in progress in @sk's namespace: rounds_in_progress in stats. */
-static void tcpka_live_add(const struct sock *sk, int d)
+/*
+ * Rounds in progress in @sk's namespace (rounds_in_progress in stats), its
+ * share of max_tracked: false when taking one more would exceed it.
+ */
+static bool tcpka_live_add(const struct sock *sk, int d)
 {
 	struct tcpka_net *tn;
+	bool ok = true;
 
 	rcu_read_lock();
 	tn = tcpka_pernet(sock_net(sk));
-	if (tn)
-		atomic_add(d, &tn->rounds_live);
+	if (tn && atomic_add_return(d, &tn->rounds_live) >
+		  (int)min_t(unsigned int, READ_ONCE(max_tracked), INT_MAX) &&
+	    d > 0) {
+		atomic_sub(d, &tn->rounds_live);
+		ok = false;
+	}
 	rcu_read_unlock();
+	return ok;
 }
 
-/* Return: 0, -ENOSPC past max_tracked, -ENOMEM, -EEXIST. */
+/* Return: 0, -ENOSPC past the namespace's max_tracked, -ENOMEM, -EEXIST. */
 static int tcpka_round_add(const struct sock *sk)
 {
 	unsigned long live = (unsigned long)sk | TCPKA_LIVE;
@@ -233,10 +245,10 @@ static int tcpka_round_add(const struct sock *sk)
 	struct tcpka_round *r;
 	int err;
 
-	if (atomic_inc_return(&tcpka_nr_rounds) > READ_ONCE(max_tracked)) {
-		err = -ENOSPC;
-		goto err_dec;
-	}
+	/* Counted before a claimer can see it live and count it out. */
+	if (!tcpka_live_add(sk, 1))
+		return -ENOSPC;
+	atomic_inc(&tcpka_nr_rounds);
 	r = tcpka_round_get();
 	if (!r) {
 		err = -ENOMEM;
@@ -253,14 +265,13 @@ static int tcpka_round_add(const struct sock *sk)
 		tcpka_round_put(r);
 		goto err_dec;
 	}
-	/* Counted before a claimer can see it live and count it out. */
-	tcpka_live_add(sk, 1);
 	smp_wmb();	/* the times before the key that makes them visible */
 	WRITE_ONCE(r->key, live);
 	return 0;
 
 err_dec:
 	atomic_dec(&tcpka_nr_rounds);
+	tcpka_live_add(sk, -1);
 	return err;
 }
 
@@ -489,10 +500,14 @@ void tcpka_track_close(const struct sock *sk, bool timed_out, bool rto,
 		tcpka_track_event(sk, TCPKA_EV_CLOSE);
 }
 
-/* One row of /proc/net/tcpka/probing; @sk is referenced. */
+/*
+ * One row of /proc/net/tcpka/probing, if the reader's view has the
+ * socket's cgroup; @sk is referenced.
+ */
 static void tcpka_probing_row(struct seq_file *m, struct tcpka_rowbuf *b,
-			      const struct sock *sk)
+			      const struct tcpka_view *v, const struct sock *sk)
 {
+	const char *path;
 	const struct inet_connection_sock *icsk = inet_csk(sk);
 	const struct tcp_sock *tp = tcp_sk(sk);
 	char local[TCPKA_ADDR_LEN], remote[TCPKA_ADDR_LEN];
@@ -502,13 +517,16 @@ static void tcpka_probing_row(struct seq_file *m, struct tcpka_rowbuf *b,
 
 	if (!probes || !((1 << READ_ONCE(sk->sk_state)) & TCPKA_PROBED_STATES))
 		return;
+	path = tcpka_view_cgroup(v, b, tcpka_sock_cgroup(sk));
+	if (!path)
+		return;
 	if (timer_pending(t))
 		left = max_t(long, (long)(READ_ONCE(t->expires) - jiffies), 0);
 	tcpka_fmt_addr(local, sizeof(local), sk, false);
 	tcpka_fmt_addr(remote, sizeof(remote), sk, true);
 	seq_printf(m, "%llu %s %s %s %u/%u %u %u\n",
 		   tcpka_sock_cookie((struct sock *)sk), local, remote,
-		   tcpka_cgroup_path(b, tcpka_sock_cgroup(sk)), probes,
+		   path, probes,
 		   keepalive_probes(tp), keepalive_time_elapsed(tp) / HZ,
 		   DIV_ROUND_UP(jiffies_to_msecs(left), 1000));
 }
@@ -517,14 +535,20 @@ static int tcpka_probing_show(struct seq_file *m, void *v)
 {
 	struct net *net = seq_file_single_net(m);
 	struct rhashtable_iter hti;
+	struct tcpka_view *view;
 	struct tcpka_rowbuf *b;
 	struct tcpka_round *r;
 	struct tcpka_heard h;
 	struct sock *sk;
 
 	b = kvmalloc(sizeof(*b), GFP_KERNEL);
-	if (!b)
+	view = tcpka_view_get(m->file);
+	if (!b || !view) {
+		kvfree(b);
+		if (view)
+			tcpka_view_put(view);
 		return -ENOMEM;
+	}
 	seq_puts(m, "cookie local remote cgroup probes idle next\n");
 	rhashtable_walk_enter(&tcpka_rounds, &hti);
 	rhashtable_walk_start(&hti);
@@ -542,13 +566,14 @@ static int tcpka_probing_show(struct seq_file *m, void *v)
 		if (!refcount_inc_not_zero(&sk->sk_refcnt))
 			continue;
 		if (net_eq(sock_net(sk), net) && tcpka_round_find(sk, &h))
-			tcpka_probing_row(m, b, sk);
+			tcpka_probing_row(m, b, view, sk);
 		sock_put(sk);
 		if (seq_has_overflowed(m))
 			break;	/* seq_file retries with a larger buffer */
 	}
 	rhashtable_walk_stop(&hti);
 	rhashtable_walk_exit(&hti);
+	tcpka_view_put(view);
 	kvfree(b);
 	return 0;
 }

@@ -1,6 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# Build tcpka.ko for one target kernel, warnings as errors.
+# Build tcpka.ko for one target kernel, warnings as errors, and the
+# selftests' tcpka_ksock.ko beside it (build/<target>/ksock/).
 #   scripts/build.sh 6.1|6.12|KDIR [make args...]
 # An M= build writes objects beside the sources, so each target builds
 # from its own copy of the tree under build/<target>/. Prints the .ko path
@@ -34,4 +35,8 @@ log "building tcpka.ko against $name"
 make -C "$kdir" M="$out/src" W=1 KCFLAGS=-Werror "$@" modules \
 	>"$out/build.log" 2>&1 || { cat "$out/build.log" >&2; die "build failed for $name"; }
 grep -E 'warning|error' "$out/build.log" >&2 || true
+# The selftests' kernel-socket module, beside it (never installed).
+rsync -a --delete "$TCPKA_TOP/selftests/ksock/" "$out/ksock/"
+make -C "$kdir" M="$out/ksock" W=1 KCFLAGS=-Werror "$@" modules \
+	>"$out/ksock.log" 2>&1 || { cat "$out/ksock.log" >&2; die "tcpka_ksock build failed for $name"; }
 echo "$out/src/tcpka.ko"

@@ -33,7 +33,7 @@ names() {
 	key) sed -n 's/^\t\[TCPKA_KEY_[A-Z_]*\][\t ]*= { "\([a-z_]*\)",.*/\1/p' "$top/module/grammar.c" ;;
 	sysctl) sed -n 's/^\tTCPKA_SYSCTL_BOOL("\([a-z_]*\)"),$/\1/p' "$top/module/netns.c" ;;
 	param) sed -n 's/^module_param\(_cb\)\?(\([a-z_]*\),.*/\2/p' "$top"/module/*.c ;;
-	proc) sed -n 's/.*proc_create[a-z_]*("\([a-z]*\)".*/\1/p' "$top"/module/*.c ;;
+	proc) sed -n 's/.*proc_create[a-z_]*("\([a-z_]*\)".*/\1/p' "$top"/module/*.c ;;
 	tracepoint) sed -n 's/^TRACE_EVENT(\([a-z_]*\),$/\1/p' "$top/include/tcpka_trace.h" ;;
 	outcome) sed -n 's/^\t\[TCPKA_OUT_[A-Z_]*\][\t ]*= "\([a-z_]*\)",$/\1/p' "$top/module/classify.c" |
 		grep -vx none ;;
@@ -56,7 +56,7 @@ documented_man() {
 	grep -qE -- "^\.(B|BR|RB|BI|IB|I|IR|RI)(.*[^a-z0-9_])?$1$w|\\\\f[BI]([^\\\\]*[^a-z0-9_\\\\])?$1$w|^$1([ =]|\$)" "$2"
 }
 
-declare -A want=([counter]=15 [key]=5 [sysctl]=3 [param]=8 [proc]=5 [tracepoint]=2 [outcome]=5)
+declare -A want=([counter]=15 [key]=5 [sysctl]=3 [param]=8 [proc]=6 [tracepoint]=2 [outcome]=5)
 for kind in counter key sysctl param proc tracepoint outcome; do
 	n=$(names $kind | wc -l)
 	# A parser that finds nothing would make every check below pass.

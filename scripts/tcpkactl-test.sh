@@ -88,6 +88,9 @@ fixture() { # fixture DIR: a fake /proc with tcpka loaded
 	printf 'set /tcpka.slice idle=2 intvl=1 cnt=3 mode=force\nset /system.slice/nginx.service idle=300 intvl=30 cnt=4\n' \
 		>"$d/net/tcpka/policy"
 	chmod 0600 "$d/net/tcpka/policy"
+	printf '/system.slice/nginx.service pending\n/tcpka.slice bound\n' \
+		>"$d/net/tcpka/policy_state"
+	chmod 0400 "$d/net/tcpka/policy_state"
 	chmod 0400 "$d/net/tcpka/probing"
 	echo 1 >"$d/sys/net/tcpka/enabled"
 	echo 0 >"$d/sys/net/tcpka/dry_run"
@@ -116,6 +119,8 @@ cat >"$work/bin/systemctl" <<'EOF'
 case "$*" in
 "show -p ControlGroup --value web.service") echo /tcpka.slice/web ;;
 "show -p ControlGroup --value api.service") echo /system.slice/api.service ;;
+"show -p Slice --value later.service") echo app-web.slice ;;
+"show -p Slice --value rootish.service") echo -.slice ;;
 *) echo ;;
 esac
 EOF
@@ -252,7 +257,8 @@ for sh in "${shells[@]}"; do
 	run status
 	t "status" eval '[ $rc -eq 0 ] && hasline "$out" "module:       loaded" &&
 		hasline "$out" "enabled:      1" && hasline "$out" "dry_run:      0" &&
-		hasline "$out" "log_verdicts: 1" && hasline "$out" "policies:     2" &&
+		hasline "$out" "log_verdicts: 1" && hasline "$out" "policies:     2 (1 pending)" &&
+		hasline "$out" "pending:      /system.slice/nginx.service" &&
 		hasline "$out" "probing now:  2" &&
 		hasline "$out" "rounds:       31 started: ack 27, rst 1, timeout 2, user_timeout 1, abandoned 0" &&
 		hasline "$out" "hooks missed: 5" && hasline "$out" "in progress:  2"'
@@ -294,8 +300,8 @@ for sh in "${shells[@]}"; do
 	run stats --unit web.service
 	t "stats --unit" eval '[ $rc -eq 0 ] && hasline "$out" "probes_sent            9"'
 	run stats --unit gone.service
-	t "stats --unit: a unit without cgroup: exit 1" eval \
-		'[ $rc -eq 1 ] && has "$err" "tcpkactl: --unit gone.service: the unit has no cgroup"'
+	t "stats --unit: no such unit: exit 1" eval \
+		'[ $rc -eq 1 ] && has "$err" "tcpkactl: --unit gone.service: no such unit"'
 	abs_sh="$(command -v "${sh%% *}")${sh#"${sh%% *}"}"
 	# shellcheck disable=SC2086 # "busybox sh": two words
 	out=$(cd "$work" && TCPKA_PROC=$fx PATH=$work/nobin $abs_sh "$CTL" stats --unit web.service 2>"$work/err")
@@ -349,7 +355,24 @@ for sh in "${shells[@]}"; do
 	run set system.slice idle=5
 	t "set: a relative path: exit 2" eval '[ $rc -eq 2 ] && [ "$(pol)" = unchanged ]'
 	run set --unit gone.service idle=5
-	t "set --unit: a unit without cgroup: exit 1" eval '[ $rc -eq 1 ] && [ "$(pol)" = unchanged ]'
+	t "set --unit: no such unit: exit 1" eval '[ $rc -eq 1 ] && [ "$(pol)" = unchanged ] &&
+		has "$err" "no such unit"'
+	setpol ""
+	run set --unit later.service idle=5
+	t "set --unit of a unit not running: the cgroup its slice gives it" eval '[ $rc -eq 0 ] &&
+		[ "$(pol)" = "set /app.slice/app-web.slice/later.service idle=5" ]'
+	setpol ""
+	run set --unit rootish.service idle=5
+	t "set --unit of a unit not running in -.slice" eval '[ $rc -eq 0 ] &&
+		[ "$(pol)" = "set /rootish.service idle=5" ]'
+	setpol ""
+	run set /system.slice/nginx.service idle=5
+	t "set of a cgroup not created yet: ok, a note says it is pending" eval '[ $rc -eq 0 ] &&
+		has "$err" "note: cgroup /system.slice/nginx.service does not exist (yet)"'
+	setpol ""
+	run set /tcpka.slice idle=5
+	t "set of a bound one: no note" eval '[ $rc -eq 0 ] && [ -z "$err" ]'
+	setpol "unchanged"
 	run set
 	t "set: no cgroup: exit 2" eval '[ $rc -eq 2 ]'
 	setpol ""
@@ -371,9 +394,9 @@ for sh in "${shells[@]}"; do
 	t "kernel refuses (EINVAL): exit 1, hint" eval '[ $rc -eq 1 ] &&
 		has "$err" "tcpkactl: the kernel refused the write (EINVAL" && has "$err" "dmesg | grep tcpka"'
 	rm "$pf" && ln -s "$work/no/such/dir" "$pf"
-	run set /nope idle=5
+	run del /nope
 	t "kernel refuses (ENOENT): exit 1, names the cgroup" eval '[ $rc -eq 1 ] &&
-		has "$err" "ENOENT: cgroup /nope does not exist" && has "$err" "dmesg | grep tcpka"'
+		has "$err" "ENOENT: cgroup /nope has no policy" && has "$err" "dmesg | grep tcpka"'
 	rm "$pf" && ln -s /dev/full "$pf"
 	run flush
 	t "write fails (ENOSPC): exit 1, the error shown" eval \

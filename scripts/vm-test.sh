@@ -187,6 +187,9 @@ cp "$SELF"/*.sh "$TCPKA_TOP/scripts/tcpkactl" "$r/selftests/"
 cp "$peer_bin" "$r/selftests/tcpka_peer"
 cp "$bench_bin" "$r/selftests/tcpka_bench"
 cp "$ko" "$r/tcpka/tcpka.ko"
+# The kernel-socket module scripts/build.sh builds beside tcpka.ko.
+ksock_ko=$(dirname "$ko")/../ksock/tcpka_ksock.ko
+[ -e "$ksock_ko" ] && cp "$ksock_ko" "$r/tcpka/tcpka_ksock.ko"
 cat >"$r/selftests/config" <<EOF
 ONLY="${only[*]}"
 SKIP_LOAD=$skip_load

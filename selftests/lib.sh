@@ -308,6 +308,14 @@ delta() {
 	case "$a$b" in *NA*) echo NA ;; *) echo $((b - a)) ;; esac
 }
 
+# stdelta TAG0 TAG1 KEY: how much a stats counter grew between snapshots.
+stdelta() {
+	local a b
+	a=$(st "$1" "$3")
+	b=$(st "$2" "$3")
+	case "$a$b" in *NA*) echo NA ;; *) echo $((b - a)) ;; esac
+}
+
 # cell FILE COLUMN NAME=VALUE...: COLUMN of the first row of FILE (a
 # header line naming the columns, then rows) whose named columns have these
 # values; NA if none.
@@ -418,6 +426,22 @@ expect_rounds_add_up() {
 # helper's answer ("ok", "write EINVAL", ...).
 policy() {
 	printf '%b' "$1" | "$PEER" write "$PROC/policy" 2>&1
+}
+
+# wait_state PATH bound|pending: /proc/net/tcpka/policy_state says so for
+# PATH, within 10 s x SLOW (a removal reaches it asynchronously).
+wait_state() {
+	local i=0 l
+	while :; do
+		l=$(grep "^$1 " $PROC/policy_state 2>/dev/null)
+		[ "$l" = "$1 $2" ] && return 0
+		i=$((i + 1))
+		if [ $i -ge $((100 * ${SLOW:-1})) ]; then
+			fail "policy_state of $1: '$l', expected $2"
+			return 1
+		fi
+		sleep 0.1
+	done
 }
 
 # set_policy TEXT: a write that must succeed.

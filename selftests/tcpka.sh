@@ -19,9 +19,9 @@ PARALLEL="keepalive_on_v4 keepalive_on_v6 ack_v4 ack_v6 rst_v4 rst_v6
 	tracepoints halfclosed_v4 halfclosed_v6 ka_off_v4 ka_off_v6
 	force_midround_v4 force_midround_v6 force_kaoff_v4 force_kaoff_v6
 	retrans_v4 retrans_v6 tfo_v4 tfo_v6
-	mptcp_v4 mptcp_v6"
-SERIAL_LAST="tcpkactl policy_file policy_perms exact unload_churn rmmod_midround
-	unload"
+	mptcp_v4 mptcp_v6 pending_v4 pending_v6"
+SERIAL_LAST="tcpkactl policy_file policy_perms cgns unpriv kernsock reclaim_v4
+	reclaim_v6 exact unload_churn rmmod_midround unload"
 
 mod_load() {
 	if [ "${SKIP_LOAD:-0}" = 1 ]; then
@@ -727,10 +727,17 @@ t_tcpkactl() {
 	grep -qxF "set $cgs/cli idle=1 intvl=1 cnt=2" $PROC/policy ||
 		fail "policy file after tcpkactl set: $(cat $PROC/policy)"
 	expect_eq "set idle=0 (usage)" "$(ctl set "$cgs/cli" idle=0)" 2
-	expect_eq "set of a missing cgroup (kernel: ENOENT)" \
-		"$(ctl set "$cgs/nope" idle=5)" 1
-	grep -q "ENOENT.*cgroup" "$D/ctl.out" ||
-		fail "no message naming the missing cgroup: $(cat "$D/ctl.out")"
+	# A cgroup that does not exist yet: accepted, pending, said so.
+	expect_eq "set of a missing cgroup" "$(ctl set "$cgs/nope" idle=5)" 0
+	grep -q "note: cgroup $cgs/nope does not exist (yet)" "$D/ctl.out" ||
+		fail "no note on the pending policy: $(cat "$D/ctl.out")"
+	expect_eq "status" "$(ctl status)" 0
+	grep -qx "pending: *$cgs/nope" "$D/ctl.out" ||
+		fail "status lists no pending policy: $(tr '\n' '|' <"$D/ctl.out")"
+	expect_eq "del of a pending policy" "$(ctl del "$cgs/nope")" 0
+	expect_eq "del of no policy (kernel: ENOENT)" "$(ctl del "$cgs/nope")" 1
+	grep -q "ENOENT: cgroup $cgs/nope has no policy" "$D/ctl.out" ||
+		fail "no message naming the path: $(cat "$D/ctl.out")"
 	saved=$(cat $PROC/policy)
 	peer srv "$cgs/srv" "s$N" server -w 0 -R 0 "$a" 7001
 	wait_line srv 'listening' || return
@@ -754,6 +761,18 @@ t_tcpkactl() {
 	expect_eq "policy after flush" "$(cat $PROC/policy)" ""
 	expect_eq "restore" "$(ctl restore "$D/saved")" 0
 	expect_eq "policy after restore" "$(cat $PROC/policy)" "$saved"
+	# At boot, services have not started: a restore naming cgroups that
+	# do not exist yet succeeds, and they get their policy once created.
+	printf 'set %s/boot/a idle=4\nset %s/boot/b intvl=3\n' "$cgs" "$cgs" \
+		>>"$D/saved"
+	expect_eq "restore of cgroups not created yet" "$(ctl restore "$D/saved")" 0
+	expect_eq "pending after restore" \
+		"$(grep "^$cgs/boot/" $PROC/policy_state | tr '\n' '|')" \
+		"$cgs/boot/a pending|$cgs/boot/b pending|"
+	cg_make "$cgs/boot/a"
+	wait_state "$cgs/boot/a" bound
+	expect_eq "restore back" "$(ctl restore "$D/saved")" 0
+	set_policy "del $cgs/boot/a\ndel $cgs/boot/b"
 	expect_eq "del" "$(ctl del "$cgs/cli")" 0
 	grep -q " $cgs/cli " $PROC/policy && fail "policy still there after del"
 	return 0
@@ -859,10 +878,12 @@ EINVAL|flush now
 EINVAL|set /tcpka.slice/pf/a idle=1\nbogus
 EINVAL|flush\nset /tcpka.slice/pf/a cnt=0
 EINVAL|del /tcpka.slice/pf/g\nset /tcpka.slice/pf/a idle=1 idle=1
-ENOENT|set /tcpka.slice/pf/nonexistent idle=1
+EINVAL|set /tcpka.slice/pf/../pf/a idle=1
+EINVAL|set /tcpka.slice/./pf/a idle=1
+EINVAL|del /tcpka.slice/pf/g/..
 ENOENT|del /tcpka.slice/pf/nonexistent
 ENOENT|del /tcpka.slice/pf/b
-ENOENT|set /tcpka.slice/pf/a idle=1\nset /tcpka.slice/pf/nonexistent idle=1
+ENOENT|set /tcpka.slice/pf/nonexistent idle=1\ndel /tcpka.slice/pf/b
 ENOENT|del /tcpka.slice/pf/g\ndel /tcpka.slice/pf/b
 ENOENT|flush\ndel /tcpka.slice/pf/a'
 
@@ -908,13 +929,17 @@ t_policy_file() {
 		expect_eq "bad write $n '$text'" "$r" "$exp same"
 	done <"$D/bad"
 	pol_is "after the bad writes"
-	# Longest line: 1024 bytes without its newline.
-	p=$(long_path 1013)
-	line="set $p idle=1"
+	# Longest line: 1024 bytes without its newline (the longest path, 950
+	# bytes, and a value with leading zeros).
+	p=$(long_path 950)
+	line="set $p idle=$(printf '%064d' 1)"
 	expect_eq "long line length" "${#line}" 1024
-	r=$(policy "set $p idle=10\n")
+	r=$(policy "set $p idle=$(printf '%065d' 1)\n")
 	expect_eq "write of a 1025-byte line" "$r" "write EINVAL"
 	pol_is "1025-byte line"
+	r=$(policy "set $(long_path 951) idle=1\n")
+	expect_eq "write of a 951-byte path" "$r" "write ENAMETOOLONG"
+	pol_is "951-byte path"
 	n=$((n + 1))
 	r=$(awk 'BEGIN { for (i = 0; i < 656; i++) printf "#%098d\n", i }' |
 		"$PEER" write $PROC/policy)
@@ -1315,6 +1340,303 @@ t_mptcp() {
 	expect_ge "row tcp probes_sent" "$(row c1 "$cgs/tcp" probes_sent)" 2
 	expect_eq "row mptcp outcome_ack (no rounds)" \
 		"$(row c1 "$cgs/mptcp" outcome_ack)" 0
+}
+
+# --- policies for cgroups that do not exist yet ---------------------------
+# A policy names a path; written before its cgroup exists it is pending,
+# applies from the cgroup's creation (a socket made at once gets it),
+# pending again once the cgroup is removed, and applies again when it is
+# created again. del works in each state.
+t_pending() {
+	local cgs=/tcpka.slice/$T a
+	cg_make "$cgs/srv"
+	pair "" 0
+	a=$(srv_addr "$F" 0)
+	set_policy "set $cgs/app idle=3 intvl=2 cnt=4\nset $cgs/later/deep idle=9"
+	expect_eq "policy before mkdir" "$(grep "^set $cgs/app " $PROC/policy)" \
+		"set $cgs/app idle=3 intvl=2 cnt=4"
+	wait_state "$cgs/app" pending
+	wait_state "$cgs/later/deep" pending
+	snap "c$N" c0
+	peer srv1 "$cgs/srv" "s$N" server -w 0 "$a" 7001
+	peer srv2 "$cgs/srv" "s$N" server -w 0 "$a" 7002
+	wait_line srv1 listening && wait_line srv2 listening || return
+	# mkdir, and a process connects from it at once.
+	cg_make "$cgs/app"
+	peer cli1 "$cgs/app" "c$N" client -w 1 "$a" 7001
+	wait_line cli1 established || return
+	expect_opts cli1 established 1 3 2 4 -
+	wait_state "$cgs/app" bound
+	peer_end cli1 15
+	# Removed: pending again; created again: it applies again.
+	rmdir "$CG$cgs/app" || fail "rmdir $cgs/app"
+	wait_state "$cgs/app" pending
+	expect_log "tcpka: policy of $cgs/app" "is pending: its cgroup was removed"
+	cg_make "$cgs/app"
+	peer cli2 "$cgs/app" "c$N" client -w 1 "$a" 7002
+	wait_line cli2 established || return
+	expect_opts cli2 established 1 3 2 4 -
+	peer_end cli2 15
+	snap "c$N" c1
+	expect_eq "sockets_enforced" "$(stdelta c0 c1 sockets_enforced)" 2
+	# del: bound, then pending.
+	set_policy "del $cgs/app"
+	expect_eq "state after del" "$(grep -c "^$cgs/app " $PROC/policy_state)" 0
+	expect_eq "del again" "$(policy "del $cgs/app")" "write ENOENT"
+	set_policy "set $cgs/app idle=5"
+	wait_state "$cgs/app" bound
+	rmdir "$CG$cgs/app" || fail "rmdir $cgs/app"
+	wait_state "$cgs/app" pending
+	set_policy "del $cgs/app\ndel $cgs/later/deep"
+	expect_eq "no policy left" "$(grep -c "^set $cgs/" $PROC/policy)" 0
+}
+
+# --- cgroup namespaces ------------------------------------------------------
+# A "container": a shell in $cgs/ctr in a cgroup namespace of its own
+# (/proc/self/cgroup says 0::/). What it writes is relative to its root and
+# stored absolute; it reads only what is at or below its root, relative to
+# it; the host's removals and creations never move its policies.
+# ctr_sh CMD: CMD in the container (in netns c$N with -n).
+ctr_sh() {
+	local net=
+	if [ "$1" = -n ]; then
+		net="nsenter --net=/run/netns/c$N"
+		shift
+	fi
+	sh -c 'echo $$ >"$0/cgroup.procs" && exec "$1" as -C -- $2 sh -c "$3"' \
+		"$CG$cgs/ctr" "$PEER" "$net" "$1"
+}
+
+t_cgns() {
+	local cgs=/tcpka.slice/$T a r in i
+	cg_make "$cgs/ctr/web" "$cgs/other" "$cgs/srv" "$cgs/x"
+	pair "" 0
+	a=$(srv_addr 4 0)
+	expect_eq "container's /proc/self/cgroup" "$(ctr_sh 'cat /proc/self/cgroup')" "0::/"
+	# The reviewer's reproduction: set / from the container...
+	r=$(ctr_sh "printf 'set / idle=5 mode=force\nset /web intvl=3\nset /app cnt=7\n' | $PEER write $PROC/policy")
+	expect_eq "write from the container" "$r" ok
+	expect_eq "the host sees it under the container's root" \
+		"$(grep "^set $cgs/" $PROC/policy | tr '\n' '|')" \
+		"set $cgs/ctr idle=5 mode=force|set $cgs/ctr/app cnt=7|set $cgs/ctr/web intvl=3|"
+	expect_eq "no policy on the host's root" "$(grep -c '^set / ' $PROC/policy)" 0
+	# ...then on the host set /x, rmdir /x, mkdir /x.
+	set_policy "set $cgs/x idle=100\nset $cgs/other idle=50"
+	rmdir "$CG$cgs/x" || fail "rmdir $cgs/x"
+	wait_state "$cgs/x" pending
+	cg_make "$cgs/x"
+	wait_state "$cgs/ctr" bound
+	# A socket outside the container gets its own policy, or none: never
+	# the container's.
+	peer srv "$cgs/srv" "s$N" server -w 0 "$a" 7001
+	peer srv2 "$cgs/srv" "s$N" server -w 0 -R 0 "$a" 7002
+	peer srv3 "$cgs/srv" "s$N" server -w 0 "$a" 7003
+	wait_line srv listening && wait_line srv2 listening &&
+		wait_line srv3 listening || return
+	peer cli "$cgs/other" "c$N" client -w 20 "$a" 7001
+	# RST to its first probe: a histogram row outside the container.
+	peer cli2 "$cgs/other" "c$N" client -w 20 -i 1 -k "$a" 7002
+	# Inside the container: /web's policy, idle from its root.
+	peer cli3 "$cgs/ctr/web" "c$N" client -w 20 "$a" 7003
+	wait_line cli established && wait_line srv established &&
+		wait_line cli3 established || return
+	expect_opts cli established 1 50 - - -
+	expect_opts srv established 0 - - - -
+	# /web's own policy (intvl only): the nearest one, not merged.
+	expect_opts cli3 established 1 7200 3 - -
+	peer_end cli2 15
+	# A socket outside the container in the middle of a round (its peer
+	# gone behind a second veth pair).
+	pair x 1
+	peer srv5 "$cgs/srv" "s${N}x" server -w 0 -D "vs${N}x" "$(srv_addr 4 1)" 7005
+	wait_line srv5 listening || return
+	peer cli5 "$cgs/other" "c$N" client -w 30 -i 1 -k "$(srv_addr 4 1)" 7005
+	wait_line srv5 link-down || return
+	i=0
+	until "$PEER" cat "/run/netns/c$N" $PROC/probing "$D/host.probing" &&
+		grep -q " $cgs/other " "$D/host.probing"; do
+		i=$((i + 1))
+		[ $i -gt $((40 * SLOW)) ] && { fail "no probing row of $cgs/other"; break; }
+		sleep 0.25
+	done
+	# What the container reads: its own, relative; nothing outside.
+	in=$(ctr_sh "cat $PROC/policy")
+	expect_eq "policy read in the container" "$(echo "$in" | tr '\n' '|')" \
+		"set / idle=5 mode=force|set /app cnt=7|set /web intvl=3|"
+	in=$(ctr_sh "cat $PROC/policy_state")
+	expect_eq "policy_state read in the container" "$(echo "$in" | tr '\n' '|')" \
+		"/ bound|/app pending|/web bound|"
+	ctr_sh -n "cat $PROC/cgroups" >"$D/ctr.cgroups"
+	ctr_sh -n "cat $PROC/histograms" >"$D/ctr.histograms"
+	ctr_sh -n "cat $PROC/probing" >"$D/ctr.probing"
+	"$PEER" cat "/run/netns/c$N" $PROC/cgroups "$D/host.cgroups" \
+		$PROC/histograms "$D/host.histograms"
+	grep -q "^$cgs/other " "$D/host.cgroups" ||
+		fail "the host has no row of $cgs/other: $(tr '\n' '|' <"$D/host.cgroups")"
+	grep -q "^$cgs/other " "$D/host.histograms" ||
+		fail "the host has no histogram of $cgs/other"
+	for f in cgroups histograms probing; do
+		grep -q "tcpka.slice" "$D/ctr.$f" &&
+			fail "container's $f shows a host path: $(tr '\n' '|' <"$D/ctr.$f")"
+	done
+	grep -q "^/web [0-9].*intvl=3,mode=default,from=/web$" "$D/ctr.cgroups" ||
+		fail "container's cgroups: no /web row: $(tr '\n' '|' <"$D/ctr.cgroups")"
+	set_policy "del $cgs/ctr\ndel $cgs/ctr/app\ndel $cgs/ctr/web\ndel $cgs/x\ndel $cgs/other"
+}
+
+# --- what an unprivileged user's own namespaces see and use ----------------
+# uid 65534 in its own user and network namespace (unshare -Urn), in
+# cgroup $cgs/u: the files show it no host cgroup path, and the policy
+# file is not its to read. With twice its share of dead-peer rounds
+# (max_tracked 8 per namespace), it overflows alone: the rounds of
+# another namespace started after it are all tracked.
+t_unpriv() {
+	local cgs=/tcpka.slice/$T a i mt flag=/tmp/$T.flag
+	mt=$(cat /sys/module/tcpka/parameters/max_tracked)
+	cg_make "$cgs/u" "$cgs/host" "$cgs/srv"
+	pair "" 0
+	a=$(srv_addr 4 0)
+	echo 8 >/sys/module/tcpka/parameters/max_tracked
+	set_policy "set $cgs/u idle=1 intvl=1 cnt=100\nset $cgs/host idle=1 intvl=1 cnt=100"
+	rm -rf "$flag"
+	sh -c 'echo $$ >"$0/cgroup.procs" && exec "$1" as -B -U -N -- sh -c "$2"' \
+		"$CG$cgs/u" "$PEER" "
+		$PEER lofill 16 60 &
+		i=0
+		until grep -qx 'rounds_in_progress 8' $PROC/stats; do
+			i=\$((i + 1)); [ \$i -gt 600 ] && break; sleep 0.1
+		done
+		echo '=== ready'
+		until [ -e $flag ]; do sleep 0.1; done
+		echo '=== stats'; cat $PROC/stats
+		echo '=== cgroups'; cat $PROC/cgroups
+		echo '=== histograms'; cat $PROC/histograms
+		echo '=== probing'; cat $PROC/probing
+		echo '=== policy'; cat $PROC/policy 2>&1
+		echo '=== end'" >"$D/u.out" 2>&1 &
+	if ! wait_line u '=== ready' 60; then
+		mkdir "$flag"
+		echo "$mt" >/sys/module/tcpka/parameters/max_tracked
+		return
+	fi
+	# Another namespace's dead peers, after the user's share is full.
+	snap "c$N" c0
+	for i in 1 2 3; do
+		peer srv$i "$cgs/srv" "s$N" server -w 0 "$a" 700$i
+		wait_line srv$i listening &&
+			peer cli$i "$cgs/host" "c$N" client -w 30 "$a" 700$i &&
+			wait_line cli$i established
+	done
+	peer srv4 "$cgs/srv" "s$N" server -w 0 -D "vs$N" "$a" 7004
+	wait_line srv4 listening &&
+		peer cli4 "$cgs/host" "c$N" client -w 30 "$a" 7004 &&
+		wait_line srv4 link-down
+	i=0
+	until snap "c$N" c1 && [ "$(st c1 rounds_in_progress)" = 4 ]; do
+		i=$((i + 1))
+		[ $i -gt $((40 * SLOW)) ] && break
+		sleep 0.5
+	done
+	mkdir "$flag"
+	wait_line u '=== end' 30
+	echo "$mt" >/sys/module/tcpka/parameters/max_tracked
+	expect_eq "host netns: rounds in progress" "$(st c1 rounds_in_progress)" 4
+	expect_eq "host netns: track_overflow" "$(stdelta c0 c1 track_overflow)" 0
+	awk '/^=== stats/ { f = 1; next } /^===/ { f = 0 } f' "$D/u.out" >"$D/u.stats"
+	expect_eq "user's netns: rounds in progress" "$(st u rounds_in_progress)" 8
+	expect_ge "user's netns: track_overflow" "$(st u track_overflow)" 8
+	grep -q "^$cgs/host " "$D/c1.cgroups" ||
+		fail "the host netns has no row of $cgs/host"
+	grep -q "tcpka.slice/$T/host" "$D/u.out" &&
+		fail "the user sees a host cgroup: $(tr '\n' '|' <"$D/u.out")"
+	grep -q "^=== policy" "$D/u.out" || fail "no policy section"
+	awk '/^=== policy/ { f = 1; next } /^===/ { f = 0 } f' "$D/u.out" |
+		grep -Eq "Operation not permitted|Permission denied" ||
+		fail "the user could read the policy table: $(tr '\n' '|' <"$D/u.out")"
+	set_policy "del $cgs/u\ndel $cgs/host"
+}
+
+# --- months of uptime: rows of removed cgroups go ----------------------------
+# RECLAIM_CYCLES (3000) cgroups, in batches of 500: each made, one loopback
+# connection from it whose rounds are answered, closed, removed. No row
+# overflows (max_cgroup_rows is 1024), no row of a removed cgroup stays,
+# and no dying cgroup stays pinned once the sockets are gone.
+t_reclaim() {
+	local cgs=/tcpka.slice/$T a b=0 n=${RECLAIM_CYCLES:-3000} per=500 i
+	local rows dying acked
+	[ "$DEBUG" = 1 ] && n=${RECLAIM_CYCLES:-1000}
+	cg_make "$cgs/churn"
+	pair "" 0
+	a=127.0.0.1
+	[ "$F" = 6 ] && a=::1
+	set_policy "set $cgs/churn idle=1 intvl=1 cnt=5"
+	snap "c$N" c0
+	while [ $b -lt $((n / per)) ]; do
+		in_ns "c$N" "$PEER" cgchurn "$CG$cgs/churn" $per $a \
+			$((60 * SLOW)) >"$D/churn$b.out" 2>&1 ||
+			fail "batch $b: $(tr '\n' '|' <"$D/churn$b.out")"
+		acked=$(sed -n 's/^acked n=//p' "$D/churn$b.out")
+		expect_ge "batch $b: rounds answered" "${acked:-0}" $((2 * per))
+		b=$((b + 1))
+	done
+	# The removed cgroups' rows go (within a tenth of a second of the
+	# last removal), their dying cgroups once their sockets are freed.
+	i=0
+	while :; do
+		snap "c$N" c1
+		rows=$(grep -c "^$cgs/churn/c" "$D/c1.cgroups")
+		dying=$(awk '$1 == "nr_dying_descendants" { print $2 }' \
+			"$CG$cgs/churn/cgroup.stat")
+		[ "$rows" = 0 ] && [ "$dying" = 0 ] && break
+		i=$((i + 1))
+		[ $i -gt $((60 * SLOW)) ] && break
+		sleep 0.5
+	done
+	expect_eq "rows of removed cgroups" "$rows" 0
+	expect_eq "nr_dying_descendants of $cgs/churn" "$dying" 0
+	expect_eq "cgroup_rows_overflow" "$(stdelta c0 c1 cgroup_rows_overflow)" 0
+	expect_ge "rounds answered" "$(stdelta c0 c1 outcome_ack)" $((2 * n))
+	# The counts of the removed cgroups stay in the totals.
+	expect_ge "sockets_enforced" "$(stdelta c0 c1 sockets_enforced)" $((2 * n))
+	set_policy "del $cgs/churn"
+}
+
+# --- kernel sockets and sockets in TCP_REPAIR keep their settings -----------
+# Under a root mode=force policy: a kernel socket (tcpka_ksock.ko,
+# sock_create_kern() as NFS or iSCSI make them, with its own
+# TCP_USER_TIMEOUT and keepalive off) and a socket CRIU would restore
+# (TCP_REPAIR on before connect()) keep what they have.
+t_kernsock() {
+	local cgs=/tcpka.slice/$T a f r port=7001
+	cg_make "$cgs/srv"
+	pair "" 0
+	[ -e /tcpka/tcpka_ksock.ko ] || { fail "no tcpka_ksock.ko"; return; }
+	set_policy "set / idle=2 intvl=1 cnt=2 user_timeout=999 mode=force"
+	snap "c$N" c0
+	for f in 4 6; do
+		a=$(srv_addr $f 0)
+		peer srv$f "$cgs/srv" "s$N" server -w 0 "$a" $port
+		wait_line srv$f listening || return
+		# From the root cgroup: where the kernel's own sockets are.
+		r=$(sh -c 'echo $$ >"$0/cgroup.procs" && exec nsenter --net="/run/netns/$1" "$2" insmod "$3" addr="$4" port="$5"' \
+			"$CG" "c$N" "$PEER" /tcpka/tcpka_ksock.ko "$a" $port 2>&1)
+		expect_eq "insmod tcpka_ksock (IPv$f)" "$r" ok
+		wait_line srv$f established || return
+		expect_opts srv$f established 1 2 1 2 999
+		expect_eq "kernel socket (IPv$f)" \
+			"$(cat /sys/module/tcpka_ksock/parameters/state)" \
+			"state=1 kern=1 keepalive=0 idle=7200 intvl=75 cnt=9 user_timeout=4321"
+		rmmod tcpka_ksock || fail "rmmod tcpka_ksock"
+		r=$(sh -c 'echo $$ >"$0/cgroup.procs" && exec nsenter --net="/run/netns/$1" "$2" repair "$3" 7100' \
+			"$CG" "c$N" "$PEER" "$a" 2>&1)
+		expect_eq "TCP_REPAIR socket (IPv$f)" "$r" \
+			"repair keepalive=0 idle=7200 user_timeout=0"
+		port=$((port + 1))
+	done
+	snap "c$N" c1
+	expect_eq "sockets_enforced in the kernel sockets' netns" \
+		"$(stdelta c0 c1 sockets_enforced)" 0
+	set_policy "del /"
 }
 
 # bg NAME CGROUP NS CMD...: CMD in the background inside CGROUP and netns

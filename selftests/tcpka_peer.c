@@ -69,6 +69,20 @@
  *     write TEXT to FILE in one write() and print "N EXPECTED GOT same|changed"
  *     (GOT: ok or the errno; same: FILE reads as before the write).
  *
+ *   tcpka_peer as [-C] [-B] [-U [-N]] -- CMD [ARG...]
+ *     exec CMD in a new cgroup namespace (-C), as uid 65534 (-B), in a new
+ *     user (-U) and network (-N) namespace.
+ *
+ *   tcpka_peer cgchurn DIR N ADDR TIMEOUT
+ *     N cgroups DIR/c<i>, one loopback connection each, every round
+ *     answered, then closed and removed (see cgchurn_main()).
+ *
+ *   tcpka_peer repair ADDR PORT
+ *     connect() a socket in TCP_REPAIR mode and report its keepalive.
+ *
+ *   tcpka_peer lofill N SECS
+ *     N loopback connections in our netns, then lo down (dead peers).
+ *
  *   tcpka_peer insmod FILE [PARAM...]
  *     init_module() the file with the parameters; prints "ok" or the errno.
  *
@@ -111,6 +125,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -1235,11 +1251,253 @@ static int cat_main(int argc, char **argv)
 	return 0;
 }
 
+/*
+ * tcpka_peer as [-C] [-B] [-U [-N]] -- CMD [ARG...]
+ *   exec CMD: -C in a new cgroup namespace (rooted at our cgroup), -B as
+ *   uid/gid 65534, -U in a new user namespace as root mapped to our uid
+ *   (after -B: an unprivileged user's), -N with -U in a new network
+ *   namespace too.
+ */
+static int as_main(int argc, char **argv)
+{
+	int c, cgns = 0, drop = 0, userns = 0, netns = 0;
+
+	while ((c = getopt(argc, argv, "+CBUN")) != -1) {
+		switch (c) {
+		case 'C':
+			cgns = 1;
+			break;
+		case 'B':
+			drop = 1;
+			break;
+		case 'U':
+			userns = 1;
+			break;
+		case 'N':
+			netns = 1;
+			break;
+		default:
+			die("bad option");
+		}
+	}
+	if (optind < argc && !strcmp(argv[optind], "--"))
+		optind++;
+	if (optind >= argc)
+		die("usage: as [-C] [-B] [-U [-N]] -- CMD [ARG...]");
+	if (cgns && unshare(CLONE_NEWCGROUP))
+		die("unshare(CLONE_NEWCGROUP): %s", ename(errno));
+	if (drop) {
+		drop_privs();
+		/* A credential change makes us undumpable: /proc/self root's. */
+		prctl(PR_SET_DUMPABLE, 1);
+	}
+	if (userns)
+		new_userns(netns);
+	execvp(argv[optind], argv + optind);
+	die("exec %s: %s", argv[optind], ename(errno));
+	return 2;
+}
+
+/* A counter of /proc/net/tcpka/stats, -1 if it cannot be read. */
+static long long stat_of(const char *name)
+{
+	char line[128], key[64];
+	long long v, r = -1;
+	FILE *f = fopen("/proc/net/tcpka/stats", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%63s %lld", key, &v) == 2 && !strcmp(key, name))
+			r = v;
+	fclose(f);
+	return r;
+}
+
+/* Move this process into the cgroup at directory @dir. */
+static void cg_enter(const char *dir)
+{
+	char path[600];
+
+	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
+	put_file(path, "0");
+}
+
+/*
+ * tcpka_peer cgchurn DIR N ADDR TIMEOUT
+ *   in one process: listen on ADDR (127.0.0.1 or ::1) in cgroup DIR/home;
+ *   for i < N, mkdir DIR/c<i>, move there, connect (a socket of cgroup
+ *   c<i>), move back; accept them all; wait until outcome_ack has grown by
+ *   2 N (every round of both ends answered) or TIMEOUT s; close all and
+ *   rmdir every DIR/c<i>. Prints "connected n=N", "acked n=A" and "done
+ *   t=T removed=R".
+ */
+static int cgchurn_main(int argc, char **argv)
+{
+	struct sockaddr_storage ss = { 0 };
+	struct rlimit rl = { 8192, 8192 };
+	int n, i, lfd, *cfd, *afd, v6, removed = 0;
+	long long ack0, ack;
+	socklen_t sl;
+	char dir[512];
+	double end;
+
+	if (argc != 5)
+		die("usage: cgchurn DIR N ADDR TIMEOUT");
+	n = atoi(argv[2]);
+	v6 = !!strchr(argv[3], ':');
+	end = now() + atof(argv[4]);
+	if (setrlimit(RLIMIT_NOFILE, &rl))
+		die("setrlimit: %s", ename(errno));
+	cfd = calloc(n, sizeof(*cfd));
+	afd = calloc(n, sizeof(*afd));
+	if (!cfd || !afd)
+		die("out of memory");
+	snprintf(dir, sizeof(dir), "%s/home", argv[1]);
+	if (mkdir(dir, 0755) && errno != EEXIST)
+		die("mkdir %s: %s", dir, ename(errno));
+	cg_enter(dir);
+	lfd = socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM, 0);
+	if (v6) {
+		struct sockaddr_in6 *a = (void *)&ss;
+
+		a->sin6_family = AF_INET6;
+		inet_pton(AF_INET6, argv[3], &a->sin6_addr);
+		sl = sizeof(*a);
+	} else {
+		struct sockaddr_in *a = (void *)&ss;
+
+		a->sin_family = AF_INET;
+		inet_pton(AF_INET, argv[3], &a->sin_addr);
+		sl = sizeof(*a);
+	}
+	if (lfd < 0 || bind(lfd, (void *)&ss, sl) || listen(lfd, n + 16) ||
+	    getsockname(lfd, (void *)&ss, &sl))
+		die("listen: %s", ename(errno));
+	ack0 = stat_of("outcome_ack");
+	for (i = 0; i < n; i++) {
+		snprintf(dir, sizeof(dir), "%s/c%d", argv[1], i);
+		if (mkdir(dir, 0755))
+			die("mkdir %s: %s", dir, ename(errno));
+		cg_enter(dir);
+		cfd[i] = socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM, 0);
+		if (cfd[i] < 0 || connect(cfd[i], (void *)&ss, sl))
+			die("connect %d: %s", i, ename(errno));
+		snprintf(dir, sizeof(dir), "%s/home", argv[1]);
+		cg_enter(dir);
+		afd[i] = accept(lfd, NULL, NULL);
+		if (afd[i] < 0)
+			die("accept %d: %s", i, ename(errno));
+	}
+	close(lfd);
+	say("connected n=%d", n);
+	do {
+		usleep(200000);
+		ack = stat_of("outcome_ack");
+	} while (ack - ack0 < 2LL * n && now() < end);
+	say("acked n=%lld", ack - ack0);
+	for (i = 0; i < n; i++) {
+		close(cfd[i]);
+		close(afd[i]);
+	}
+	for (i = 0; i < n; i++) {
+		snprintf(dir, sizeof(dir), "%s/c%d", argv[1], i);
+		removed += !rmdir(dir);
+	}
+	say("done t=%.3f removed=%d", now(), removed);
+	return removed == n ? 0 : 1;
+}
+
+/*
+ * tcpka_peer repair ADDR PORT
+ *   a socket put in TCP_REPAIR mode before connect() (as CRIU restores
+ *   one): ESTABLISHED at once, with no handshake. Prints "repair
+ *   keepalive=K idle=S user_timeout=MS", then closes it (no FIN, repair).
+ */
+static int repair_main(int argc, char **argv)
+{
+	struct sockaddr_storage ss = { 0 };
+	int fd, one = 1, ka = -1, idle = -1, uto = -1, v6;
+	socklen_t sl, ol = sizeof(int);
+
+	if (argc != 3)
+		die("usage: repair ADDR PORT");
+	v6 = !!strchr(argv[1], ':');
+	if (v6) {
+		struct sockaddr_in6 *a = (void *)&ss;
+
+		a->sin6_family = AF_INET6;
+		a->sin6_port = htons(atoi(argv[2]));
+		inet_pton(AF_INET6, argv[1], &a->sin6_addr);
+		sl = sizeof(*a);
+	} else {
+		struct sockaddr_in *a = (void *)&ss;
+
+		a->sin_family = AF_INET;
+		a->sin_port = htons(atoi(argv[2]));
+		inet_pton(AF_INET, argv[1], &a->sin_addr);
+		sl = sizeof(*a);
+	}
+	fd = socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM, 0);
+	if (fd < 0 || setsockopt(fd, IPPROTO_TCP, TCP_REPAIR, &one, sizeof(one)))
+		die("TCP_REPAIR: %s", ename(errno));
+	if (connect(fd, (void *)&ss, sl))
+		die("connect in repair mode: %s", ename(errno));
+	getsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &ka, &ol);
+	getsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, &ol);
+	getsockopt(fd, IPPROTO_TCP, TCP_USER_TIMEOUT, &uto, &ol);
+	say("repair keepalive=%d idle=%d user_timeout=%d", ka, idle, uto);
+	close(fd);
+	return 0;
+}
+
+/*
+ * tcpka_peer lofill N SECS
+ *   in the network namespace we are in: lo up, N loopback connections
+ *   (both ends here), then lo down: every probe from then on is lost.
+ *   Prints "down n=N", holds the connections SECS seconds, closes them.
+ */
+static int lofill_main(int argc, char **argv)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	struct rlimit rl = { 4096, 4096 };
+	int n, i, lfd, *fd;
+	socklen_t sl = sizeof(a);
+
+	if (argc != 3)
+		die("usage: lofill N SECS");
+	n = atoi(argv[1]);
+	setrlimit(RLIMIT_NOFILE, &rl);
+	fd = calloc(2 * n, sizeof(*fd));
+	if (!fd)
+		die("out of memory");
+	link_set("lo", 1);
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	lfd = socket(AF_INET, SOCK_STREAM, 0);
+	if (lfd < 0 || bind(lfd, (void *)&a, sl) || listen(lfd, n + 16) ||
+	    getsockname(lfd, (void *)&a, &sl))
+		die("listen: %s", ename(errno));
+	for (i = 0; i < n; i++) {
+		fd[2 * i] = socket(AF_INET, SOCK_STREAM, 0);
+		if (fd[2 * i] < 0 || connect(fd[2 * i], (void *)&a, sl))
+			die("connect %d: %s", i, ename(errno));
+		fd[2 * i + 1] = accept(lfd, NULL, NULL);
+		if (fd[2 * i + 1] < 0)
+			die("accept %d: %s", i, ename(errno));
+	}
+	link_set("lo", 0);
+	say("down n=%d", n);
+	usleep(atof(argv[2]) * 1e6);
+	for (i = 0; i < 2 * n; i++)
+		close(fd[i]);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2)
 		die("usage: tcpka_peer server|client|write|writes|insmod|pair|ifdown|\n"
-		    "       synfin|cat ...");
+		    "       synfin|cat|as|cgchurn|repair|lofill ...");
 	signal(SIGPIPE, SIG_IGN);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (!strcmp(argv[1], "server"))
@@ -1262,6 +1520,14 @@ int main(int argc, char **argv)
 		return synfin_main(argc, argv);
 	if (!strcmp(argv[1], "cat"))
 		return cat_main(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "as"))
+		return as_main(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "cgchurn"))
+		return cgchurn_main(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "repair"))
+		return repair_main(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "lofill"))
+		return lofill_main(argc - 1, argv + 1);
 	die("unknown command %s", argv[1]);
 	return 2;
 }
