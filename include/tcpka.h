@@ -108,10 +108,13 @@ struct tcpka_table {
 
 /*
  * One resolved command of a write: @path is absolute and canonical, @cgid
- * the cgroup at that path now (0: none yet) for a set.
+ * the cgroup at that path now (0: none found) for a set. A writer's 0
+ * keeps a binding the table has (a cgroup made since the lookup); with
+ * @exact (a resync's), 0 makes the policy pending.
  */
 struct tcpka_op {
 	enum tcpka_verb verb;
+	bool exact;
 	u64 cgid;
 	const char *path;
 	struct tcpka_policy pol;

@@ -818,10 +818,11 @@ static void tcpka_path_canon_rejects(struct kunit *test)
 static void tcpka_parse_line_canonicalizes_path(struct kunit *test)
 {
 	struct tcpka_policy none = {};
+	struct tcpka_policy idle1 = {
+		.has = TCPKA_HAS(TCPKA_KEY_IDLE), .idle = 1,
+	};
 
-	expect_cmd(test, "set //a//b/ idle=1", TCPKA_VERB_SET, "/a/b",
-		     &(struct tcpka_policy){ .has = TCPKA_HAS(TCPKA_KEY_IDLE),
-					     .idle = 1 });
+	expect_cmd(test, "set //a//b/ idle=1", TCPKA_VERB_SET, "/a/b", &idle1);
 	expect_cmd(test, "del /a/", TCPKA_VERB_DEL, "/a", &none);
 	expect_reject(test, "set /a/../b idle=1", 4);
 	expect_reject(test, "del /.", 4);

@@ -223,17 +223,46 @@ static void tcpka_table_apply_replaces(struct kunit *test)
 static void tcpka_table_apply_one_path_once(struct kunit *test)
 {
 	/* Whatever the order of sets, rmdir (0) and mkdir (new id). */
-	const struct tcpka_op ops[] = {
+	struct tcpka_op ops[] = {
 		op_set("/g1", 7, 23), op_set("/g1", 0, 11), op_set("/g1", 8, 11),
 		op_set("/g1", 8, 12),
 	};
-	struct tcpka_table *t = apply_ok(test, NULL, ops, ARRAY_SIZE(ops));
+	struct tcpka_table *t;
+
+	ops[1].exact = true;	/* the resync after its rmdir */
+	t = apply_ok(test, NULL, ops, ARRAY_SIZE(ops));
 
 	KUNIT_ASSERT_EQ(test, t->nr, 1U);
 	KUNIT_EXPECT_STREQ(test, t->e[0].path, "/g1");
 	KUNIT_EXPECT_EQ(test, t->e[0].pol.idle, 12U);
 	KUNIT_EXPECT_EQ(test, t->e[0].cgid, 8ULL);
 	KUNIT_EXPECT_NULL(test, find_id(t, 7));
+}
+
+static void tcpka_table_apply_pending_set_keeps_binding(struct kunit *test)
+{
+	/* A lookup that found no cgroup (0) does not undo a late binding. */
+	struct tcpka_op op = op_set("/later", 0, 5);
+	struct tcpka_table *t = apply_ok(test, NULL, &op, 1), *n;
+
+	KUNIT_ASSERT_TRUE(test, tcpka_table_bind_late(t, 0, 42));
+	op = op_set("/later", 0, 6);
+	n = apply_ok(test, t, &op, 1);
+	KUNIT_EXPECT_EQ(test, n->e[0].cgid, 42ULL);
+	KUNIT_EXPECT_EQ(test, n->e[0].pol.idle, 6U);
+	KUNIT_EXPECT_STREQ(test, find_id(n, 42), "/later");
+	/* A cgroup found replaces it. */
+	op = op_set("/later", 43, 7);
+	n = apply_ok(test, n, &op, 1);
+	KUNIT_EXPECT_EQ(test, n->e[0].cgid, 43ULL);
+	KUNIT_EXPECT_NULL(test, find_id(n, 42));
+	/* A resync's 0 (the cgroup was removed) makes it pending. */
+	op = op_set("/later", 0, 7);
+	op.exact = true;
+	n = apply_ok(test, n, &op, 1);
+	KUNIT_EXPECT_EQ(test, n->e[0].cgid, 0ULL);
+	KUNIT_EXPECT_NULL(test, find_id(n, 43));
+	KUNIT_EXPECT_EQ(test, n->nr_bound, 0U);
 }
 
 static void tcpka_table_apply_binds_a_cgroup_once(struct kunit *test)
@@ -321,6 +350,27 @@ static void tcpka_table_apply_flushes(struct kunit *test)
 	t = apply_ok(test, abc(test), set_flush_set, ARRAY_SIZE(set_flush_set));
 	expect_paths(test, t, y, ARRAY_SIZE(y));
 	KUNIT_EXPECT_EQ(test, t->nr_bound, 0U);
+}
+
+static void tcpka_table_apply_flushes_below_a_root(struct kunit *test)
+{
+	/* A flush from a cgroup namespace rooted at /c removes /c and below. */
+	const struct tcpka_op ops[] = {
+		op_set("/", 1, 1), op_set("/c", 2, 1), op_set("/c/x", 3, 1),
+		op_set("/c2", 4, 1), op_set("/d/c", 5, 1),
+	};
+	static const char *const left[] = { "/", "/c2", "/d/c" };
+	struct tcpka_op flush = { .verb = TCPKA_VERB_FLUSH, .path = "/c" };
+	struct tcpka_table *t = apply_ok(test, NULL, ops, ARRAY_SIZE(ops));
+
+	t = apply_ok(test, t, &flush, 1);
+	expect_paths(test, t, left, ARRAY_SIZE(left));
+	expect_consistent(test, t);
+	KUNIT_EXPECT_NULL(test, find_id(t, 3));
+	KUNIT_EXPECT_STREQ(test, find_id(t, 4), "/c2");
+	flush.path = "/";
+	t = apply_ok(test, t, &flush, 1);
+	KUNIT_EXPECT_EQ(test, t->nr, 0U);
 }
 
 static void tcpka_table_apply_ignores_none(struct kunit *test)
@@ -668,11 +718,13 @@ static struct kunit_case tcpka_table_cases[] = {
 	KUNIT_CASE(tcpka_table_apply_keeps_pending),
 	KUNIT_CASE(tcpka_table_apply_replaces),
 	KUNIT_CASE(tcpka_table_apply_one_path_once),
+	KUNIT_CASE(tcpka_table_apply_pending_set_keeps_binding),
 	KUNIT_CASE(tcpka_table_apply_binds_a_cgroup_once),
 	KUNIT_CASE(tcpka_table_apply_deletes_by_path),
 	KUNIT_CASE(tcpka_table_apply_deletes_pending),
 	KUNIT_CASE(tcpka_table_apply_rejects_del_of_absent),
 	KUNIT_CASE(tcpka_table_apply_flushes),
+	KUNIT_CASE(tcpka_table_apply_flushes_below_a_root),
 	KUNIT_CASE(tcpka_table_apply_ignores_none),
 	KUNIT_CASE(tcpka_table_apply_leaves_old_untouched),
 	KUNIT_CASE(tcpka_table_apply_owns_paths),

@@ -40,7 +40,6 @@
 #include "tcpka_mod.h"
 #include "tcpka_trace.h"
 
-
 enum tcpka_how {
 	TCPKA_HOW_ESTABLISHED,
 	TCPKA_HOW_REARMED,
@@ -343,7 +342,11 @@ static void tcpka_rearm_one(struct sock *sk, const struct tcpka_table *old,
 	if (tn && READ_ONCE(tn->enabled)) {
 		ne = tcpka_policy_resolve(new, tcpka_sock_cgroup(sk));
 		oe = tcpka_policy_resolve(old, tcpka_sock_cgroup(sk));
-		if (ne && (!oe || oe->cgid != ne->cgid ||
+		/*
+		 * The same policy (path and values) is no change, whatever
+		 * cgroup id either table has bound it to.
+		 */
+		if (ne && (!oe || strcmp(oe->path, ne->path) ||
 			   memcmp(&oe->pol, &ne->pol, sizeof(ne->pol)))) {
 			pol = ne->pol;
 			from = ne->cgid;

@@ -85,8 +85,9 @@ static int tcpka_sysctl_init(struct net *net, struct tcpka_net *tn)
 {
 	struct ctl_table *table;
 
+	/* Charged to whoever creates the namespace, as its counters are. */
 	table = kmemdup(tcpka_sysctl_template, sizeof(tcpka_sysctl_template),
-			GFP_KERNEL);
+			GFP_KERNEL_ACCOUNT);
 	if (!table)
 		return -ENOMEM;
 	table[0].data = &tn->enabled;

@@ -167,6 +167,26 @@ static void tcpka_table_publish(struct tcpka_table *t)
 	tcpka_table_retire(tcpka_table_swap(t));
 }
 
+static void tcpka_resync(struct work_struct *work);
+static DECLARE_DELAYED_WORK(tcpka_resync_work, tcpka_resync);
+/* Cleared under tcpka_policy_mutex before the last cancel of the work. */
+static bool tcpka_resync_alive;
+
+/*
+ * Queue the resync: at once (a cgroup came or went, a write left a policy
+ * pending) or after @delay jiffies (a retry). On system_long_wq: it may
+ * walk every established socket.
+ */
+static void tcpka_resync_soon(unsigned long delay)
+{
+	if (!READ_ONCE(tcpka_resync_alive))
+		return;
+	if (delay)
+		queue_delayed_work(system_long_wq, &tcpka_resync_work, delay);
+	else
+		mod_delayed_work(system_long_wq, &tcpka_resync_work, 0);
+}
+
 static void tcpka_bad(unsigned int lineno, const char *what, const char *tok)
 {
 	pr_warn_ratelimited("tcpka: policy: line %u: %s '%.64s'\n", lineno,
@@ -198,23 +218,29 @@ static void tcpka_bad_del(const struct tcpka_op *ops, unsigned int nr_ops)
 	pr_warn_ratelimited("tcpka: policy: del of a cgroup with no policy\n");
 }
 
-/* The id of the cgroup at absolute path @path now, 0 if there is none. */
+/*
+ * The id of the cgroup at @path now, 0 if there is none (or it is being
+ * destroyed). cgroup_get_from_path() resolves @path from the root of
+ * current's cgroup namespace: a writer's own relative path, or an absolute
+ * one from a kworker (the initial namespace).
+ */
 static u64 tcpka_cgid_at(const char *path)
 {
 	struct cgroup *cgrp = cgroup_get_from_path(path);
-	u64 id;
+	u64 id = 0;
 
 	if (IS_ERR(cgrp))
 		return 0;
-	id = cgroup_id(cgrp);
+	if (READ_ONCE(cgrp->self.flags) & CSS_ONLINE)
+		id = cgroup_id(cgrp);
 	cgroup_put(cgrp);
 	return id;
 }
 
 /*
- * Resolve a SET or DEL command into @op: its path relative to the root of
- * the writer's cgroup namespace @root made absolute, and for a set the
- * cgroup there now, if any.
+ * Turn a command into @op: a SET or DEL path relative to the root of the
+ * writer's cgroup namespace @root made absolute, a FLUSH limited to that
+ * root. The cgroup of a SET is looked up later, under the policy mutex.
  */
 static int tcpka_resolve_cmd(const struct tcpka_cmd *cmd, struct tcpka_op *op,
 			     const char *root, char *pathbuf,
@@ -224,6 +250,10 @@ static int tcpka_resolve_cmd(const struct tcpka_cmd *cmd, struct tcpka_op *op,
 
 	op->verb = cmd->verb;
 	op->pol = cmd->pol;
+	if (cmd->verb == TCPKA_VERB_FLUSH) {
+		op->path = kstrdup(root, GFP_KERNEL);
+		return op->path ? 0 : -ENOMEM;
+	}
 	if (cmd->verb != TCPKA_VERB_SET && cmd->verb != TCPKA_VERB_DEL)
 		return 0;
 
@@ -232,8 +262,6 @@ static int tcpka_resolve_cmd(const struct tcpka_cmd *cmd, struct tcpka_op *op,
 		tcpka_bad(lineno, "cgroup path too long", cmd->path);
 		return -ENAMETOOLONG;
 	}
-	if (cmd->verb == TCPKA_VERB_SET)
-		op->cgid = tcpka_cgid_at(pathbuf);
 	op->path = kstrdup(pathbuf, GFP_KERNEL);
 	return op->path ? 0 : -ENOMEM;
 }
@@ -242,6 +270,8 @@ static ssize_t tcpka_policy_write(struct file *file, const char __user *ubuf,
 				  size_t count, loff_t *ppos)
 {
 	unsigned int nr_lines = 1, nr_ops = 0, lineno = 0, i;
+	const char **rels = NULL;
+	bool pending = false;
 	struct tcpka_op *ops = NULL;
 	struct tcpka_table *t, *old;
 	char *buf, *line, *next, *pathbuf = NULL, *root = NULL;
@@ -272,10 +302,11 @@ static ssize_t tcpka_policy_write(struct file *file, const char __user *ubuf,
 	for (i = 0; i < count; i++)
 		nr_lines += buf[i] == '\n';
 	ops = kvcalloc(nr_lines, sizeof(*ops), GFP_KERNEL);
+	rels = kvcalloc(nr_lines, sizeof(*rels), GFP_KERNEL);
 	pathbuf = kmalloc(PATH_MAX, GFP_KERNEL);
 	root = kmalloc(PATH_MAX, GFP_KERNEL);
 	ret = -ENOMEM;
-	if (!ops || !pathbuf || !root)
+	if (!ops || !rels || !pathbuf || !root)
 		goto out;
 	ret = tcpka_ns_root(root, PATH_MAX);
 	if (ret)
@@ -296,12 +327,25 @@ static ssize_t tcpka_policy_write(struct file *file, const char __user *ubuf,
 			continue;
 		ret = tcpka_resolve_cmd(&cmd, &ops[nr_ops], root, pathbuf,
 					lineno);
+		rels[nr_ops] = cmd.path;	/* points into buf */
 		nr_ops++;
 		if (ret)
 			goto out;
 	}
 
 	mutex_lock(&tcpka_policy_mutex);
+	/*
+	 * The cgroups, under the mutex the resync takes: a cgroup created
+	 * after this lookup and before the new table is published was
+	 * bound in the old one or is not at all; the resync queued below
+	 * sees it either way.
+	 */
+	for (i = 0; i < nr_ops; i++) {
+		if (ops[i].verb != TCPKA_VERB_SET)
+			continue;
+		ops[i].cgid = tcpka_cgid_at(rels[i]);
+		pending |= !ops[i].cgid;
+	}
 	t = tcpka_table_apply(tcpka_policy_table(), ops, nr_ops, GFP_KERNEL);
 	if (IS_ERR(t)) {
 		ret = PTR_ERR(t);
@@ -328,12 +372,15 @@ static ssize_t tcpka_policy_write(struct file *file, const char __user *ubuf,
 	/* Sockets already established follow (both tables stay alive). */
 	tcpka_rearm_all(old, t);
 	tcpka_table_retire(old);
+	if (pending)
+		tcpka_resync_soon(0);
 	mutex_unlock(&tcpka_policy_mutex);
 	ret = count;
 out:
 	for (i = 0; ops && i < nr_ops; i++)
 		kfree(ops[i].path);
 	kvfree(ops);
+	kvfree(rels);
 	kfree(pathbuf);
 	kfree(root);
 	kfree(buf);
@@ -341,8 +388,9 @@ out:
 }
 
 /* The cgroup an entry of a published table is bound to, late or not. */
-static u64 tcpka_entry_cgid(const struct tcpka_table *t, unsigned int idx)
+u64 tcpka_entry_cgid(const struct tcpka_table *t, unsigned int idx)
 {
+	/* Pairs with the release in tcpka_table_bind_late(). */
 	unsigned int i, n = smp_load_acquire(&t->nr_late);
 	u64 id = t->e[idx].cgid;
 
@@ -355,7 +403,11 @@ static u64 tcpka_entry_cgid(const struct tcpka_table *t, unsigned int idx)
 /*
  * Resolve every policy's path again: a policy whose cgroup was created
  * applies to it, one whose cgroup was removed is pending. One log line per
- * policy that changed, rate-limited.
+ * policy that changed, rate-limited. Established sockets are walked only
+ * when a cgroup got a policy no published table had bound yet (a late
+ * binding already applied to every socket made since the mkdir; a
+ * removed cgroup's sockets keep what they have). Retried in a second when
+ * out of memory.
  */
 static void tcpka_resync(struct work_struct *work)
 {
@@ -363,6 +415,7 @@ static void tcpka_resync(struct work_struct *work)
 	struct tcpka_table *t, *prev;
 	struct tcpka_op *ops = NULL;
 	unsigned int i, n = 0;
+	bool walk = false;
 	u64 was, id;
 
 	mutex_lock(&tcpka_policy_mutex);
@@ -370,8 +423,10 @@ static void tcpka_resync(struct work_struct *work)
 	if (!old || !old->nr)
 		goto out;
 	ops = kvcalloc(old->nr, sizeof(*ops), GFP_KERNEL);
-	if (!ops)
+	if (!ops) {
+		tcpka_resync_soon(HZ);
 		goto out;
+	}
 	for (i = 0; i < old->nr; i++) {
 		const struct tcpka_entry *e = &old->e[i];
 
@@ -380,8 +435,9 @@ static void tcpka_resync(struct work_struct *work)
 		if (id == was)
 			continue;
 		ops[n++] = (struct tcpka_op){ .verb = TCPKA_VERB_SET,
-					      .cgid = id, .path = e->path,
-					      .pol = e->pol };
+					      .exact = true, .cgid = id,
+					      .path = e->path, .pol = e->pol };
+		walk |= !!id;
 		if (!id)
 			pr_info_ratelimited("tcpka: policy of %s is pending: its cgroup was removed\n",
 					    e->path);
@@ -399,18 +455,18 @@ static void tcpka_resync(struct work_struct *work)
 	if (IS_ERR(t)) {
 		pr_warn_ratelimited("tcpka: policy: cannot rebuild the table: %ld\n",
 				    PTR_ERR(t));
+		tcpka_resync_soon(HZ);
 		goto out;
 	}
 	prev = tcpka_table_swap(t);
 	/* Sockets the cgroup already has follow (none, for a new one). */
-	tcpka_rearm_all(prev, t);
+	if (walk)
+		tcpka_rearm_all(prev, t);
 	tcpka_table_retire(prev);
 out:
 	mutex_unlock(&tcpka_policy_mutex);
 	kvfree(ops);
 }
-
-static DECLARE_WORK(tcpka_resync_work, tcpka_resync);
 
 /**
  * tcpka_policy_cgroup_mkdir - the cgroup:cgroup_mkdir tracepoint
@@ -437,7 +493,7 @@ void tcpka_policy_cgroup_mkdir(void *data, struct cgroup *cgrp,
 	e = tcpka_table_find_path(t, path);
 	if (e) {
 		tcpka_table_bind_late(t, e - t->e, cgroup_id(cgrp));
-		schedule_work(&tcpka_resync_work);
+		tcpka_resync_soon(0);
 	}
 	rcu_read_unlock();
 }
@@ -460,7 +516,7 @@ void tcpka_policy_cgroup_rmdir(void *data, struct cgroup *cgrp,
 	rcu_read_lock();
 	e = tcpka_table_find(rcu_dereference(tcpka_table), cgroup_id(cgrp));
 	if (e)
-		schedule_work(&tcpka_resync_work);
+		tcpka_resync_soon(0);
 	rcu_read_unlock();
 	tcpka_stats_cgroup_rmdir();
 }
@@ -483,7 +539,7 @@ static int tcpka_policy_show_what(struct seq_file *m, bool state)
 	rcu_read_lock();
 	t = rcu_dereference(tcpka_table);
 	for (i = 0; t && i < t->nr; i++) {
-		rel = tcpka_path_in(t->e[i].path, v->root);
+		rel = tcpka_view_path(v, t->e[i].path);
 		if (!rel)
 			continue;
 		if (state) {
@@ -599,6 +655,7 @@ int tcpka_policy_init(void)
 	err = tcpka_param_policy(&op.pol);
 	if (err)
 		return err;
+	WRITE_ONCE(tcpka_resync_alive, true);
 	if (!op.pol.has)
 		return 0;
 	op.cgid = cgroup_id(&cgrp_dfl_root.cgrp);	/* always there */
@@ -612,12 +669,15 @@ int tcpka_policy_init(void)
 }
 
 /*
- * After the hooks are gone (nothing queues the resync any more), before
- * the per-netns state it counts into is freed.
+ * After the hooks are gone, before the per-netns state the resync counts
+ * into is freed: no write queues it any more, and it is not running.
  */
 void tcpka_policy_stop(void)
 {
-	cancel_work_sync(&tcpka_resync_work);
+	mutex_lock(&tcpka_policy_mutex);
+	WRITE_ONCE(tcpka_resync_alive, false);
+	mutex_unlock(&tcpka_policy_mutex);
+	cancel_delayed_work_sync(&tcpka_resync_work);
 }
 
 /* After the hooks and every policy file are gone. */

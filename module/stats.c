@@ -301,8 +301,14 @@ static void tcpka_row_show(struct seq_file *m, struct tcpka_rowbuf *b,
 			   const struct tcpka_view *v, const char *path,
 			   const u64 *vals, const struct tcpka_entry *e)
 {
-	const char *from = e ? tcpka_path_in(e->path, v->root) : NULL;
+	const char *from = e ? tcpka_view_path(v, e->path) : NULL;
 
+	/*
+	 * A policy from above the reader's cgroup namespace is shown only to
+	 * a reader who may read the table (its values, from=-).
+	 */
+	if (e && !from && !v->admin)
+		e = NULL;
 	tcpka_format_row(b->line, sizeof(b->line), path, vals,
 			 e ? &e->pol : NULL, from ?: "-");
 	seq_puts(m, b->line);
@@ -350,9 +356,11 @@ static int tcpka_cgroups_show(struct seq_file *m, void *unused)
 	memset(vals, 0, sizeof(vals));
 	t = v->admin ? tcpka_policy_table() : NULL;
 	for (i = 0; t && i < t->nr; i++) {
+		u64 id = tcpka_entry_cgid(t, i);
+
 		e = &t->e[i];
-		path = tcpka_path_in(e->path, v->root);
-		if (!path || !e->cgid || tcpka_row_find(tn, e->cgid))
+		path = tcpka_view_path(v, e->path);
+		if (!path || !id || tcpka_row_find(tn, id))
 			continue;
 		tcpka_row_show(m, b, v, tcpka_escape(b, path), vals, e);
 	}

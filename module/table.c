@@ -136,6 +136,7 @@ bool tcpka_table_bind_late(struct tcpka_table *t, unsigned int idx, u64 cgid)
 		return false;
 	t->late[n].cgid = cgid;
 	t->late[n].idx = idx;
+	/* The slot before the count that shows it (tcpka_table_find()). */
 	smp_store_release(&t->nr_late, n + 1);
 	return true;
 }
@@ -188,7 +189,8 @@ static void tcpka_build_index(struct tcpka_table *t)
  * @gfp: allocation flags
  *
  * The late bindings of @old become ordinary ones. A set of a path that has
- * a policy replaces it; a set whose cgroup exists binds it.
+ * a policy replaces it; a set whose cgroup exists binds it. A flush
+ * removes the policies at or below its path (NULL or "/": all of them).
  *
  * Return: the new table, or ERR_PTR(-ENOENT) when a del names a path with
  * no policy, ERR_PTR(-ENOSPC) past TCPKA_POLICIES_MAX, ERR_PTR(-ENOMEM).
@@ -225,6 +227,7 @@ struct tcpka_table *tcpka_table_apply(const struct tcpka_table *old,
 			}
 		}
 		t->nr = old->nr;
+		/* Pairs with the release in tcpka_table_bind_late(). */
 		n = smp_load_acquire(&old->nr_late);
 		for (i = 0; i < n; i++) {
 			tcpka_unbind_others(t, old->late[i].idx,
@@ -255,7 +258,13 @@ struct tcpka_table *tcpka_table_apply(const struct tcpka_table *old,
 				t->nr++;
 				t->e[at].path = path;
 			}
-			t->e[at].cgid = op->cgid;
+			/*
+			 * No cgroup at the path now (0) keeps a binding the
+			 * table has: one made since the lookup (a late one);
+			 * the resync after the write settles it.
+			 */
+			if (op->cgid || op->exact || !found)
+				t->e[at].cgid = op->cgid;
 			t->e[at].pol = op->pol;
 			tcpka_unbind_others(t, at, op->cgid);
 			break;
@@ -271,8 +280,16 @@ struct tcpka_table *tcpka_table_apply(const struct tcpka_table *old,
 			t->nr--;
 			break;
 		case TCPKA_VERB_FLUSH:
-			while (t->nr)
-				kfree(t->e[--t->nr].path);
+			/* Every policy at or below @op->path (NULL: all). */
+			for (at = 0, n = 0; at < t->nr; at++) {
+				if (op->path && !tcpka_path_in(t->e[at].path,
+							       op->path)) {
+					t->e[n++] = t->e[at];
+					continue;
+				}
+				kfree(t->e[at].path);
+			}
+			t->nr = n;
 			break;
 		default:
 			break;

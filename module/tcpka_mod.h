@@ -53,12 +53,15 @@ struct tcpka_rowbuf {
 };
 
 /*
- * What one reader sees (view.c): the absolute path of its cgroup
- * namespace's root, and whether its opener may see the policy table.
+ * What one reader sees (view.c): the root of its cgroup namespace (the
+ * cgroup, referenced, and its absolute path, if that fits), and whether
+ * its opener may see the policy table.
  */
 struct tcpka_view {
-	char root[PATH_MAX];
+	struct cgroup *cgrp;
+	bool root_ok;
 	bool admin;
+	char root[PATH_MAX];
 };
 
 /* Per network namespace state (net_generic()). */
@@ -90,6 +93,7 @@ const struct tcpka_entry *tcpka_policy_lookup(struct cgroup *cgrp);
 const struct tcpka_entry *tcpka_policy_resolve(const struct tcpka_table *t,
 					       struct cgroup *cgrp);
 struct tcpka_table *tcpka_policy_table(void);
+u64 tcpka_entry_cgid(const struct tcpka_table *t, unsigned int idx);
 void tcpka_policy_cgroup_mkdir(void *data, struct cgroup *cgrp,
 			       const char *path);
 void tcpka_policy_cgroup_rmdir(void *data, struct cgroup *cgrp,
@@ -117,6 +121,7 @@ int tcpka_stats_proc_create(struct proc_dir_entry *dir);
 int tcpka_ns_root(char *buf, size_t len);
 struct tcpka_view *tcpka_view_get(const struct file *file);
 void tcpka_view_put(struct tcpka_view *v);
+const char *tcpka_view_path(const struct tcpka_view *v, const char *path);
 const char *tcpka_view_cgroup(const struct tcpka_view *v,
 			      struct tcpka_rowbuf *b, struct cgroup *cgrp);
 

@@ -4,11 +4,13 @@
  *
  * An idle connection costs nothing here: a record exists only from a
  * socket's first keepalive probe of a round to the round's end, and at most
- * max_tracked of them at once per network namespace (each namespace its
- * own share: one full of dead peers never stops another's rounds being
- * tracked; each record needs a live socket, charged to its owner's memory
- * cgroup). The record holds no reference on the socket; the
- * tcp_destroy_sock hook removes it before the socket can be freed.
+ * max_tracked of them at once per network namespace: each namespace has
+ * its own share, so one full of dead peers never stops another's rounds
+ * being tracked. The records themselves are not charged to a memory
+ * cgroup (they recycle across sockets); each belongs to a live socket in
+ * the middle of a round, and that socket is charged to its owner's. The
+ * record holds no reference on the socket; the tcp_destroy_sock hook
+ * removes it before the socket can be freed.
  *
  * A round is answered once the peer has been heard (any acceptable ACK or
  * data) since the round's first probe: tp->rcv_tstamp or icsk_ack.lrcvtime

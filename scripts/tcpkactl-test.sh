@@ -528,7 +528,7 @@ $(cat "$work/big")" ]'
 			hasline "$out" "# TYPE tcpka_probes_sent_total counter" &&
 			hasline "$out" "tcpka_enabled 1" && hasline "$out" "tcpka_dry_run 0" &&
 			hasline "$out" "tcpka_log_verdicts 1" && hasline "$out" "# TYPE tcpka_log_verdicts gauge" &&
-			hasline "$out" "tcpka_sockets_probing 2" && hasline "$out" "tcpka_policies 2" &&
+			hasline "$out" "tcpka_sockets_probing 2" && hasline "$out" "tcpka_policies 2" && hasline "$out" "tcpka_policies_pending 1" &&
 			hasline "$out" "tcpka_cgroup_probes_sent_total{cgroup=\"/tcpka.slice/web\"} 9" &&
 			hasline "$out" "tcpka_cgroup_outcome_timeout_total{cgroup=\"/tcpka.slice/web\"} 1" &&
 			hasline "$out" "tcpka_cgroup_outcome_user_timeout_total{cgroup=\"/a b\"} 1" &&

@@ -20,8 +20,9 @@ PARALLEL="keepalive_on_v4 keepalive_on_v6 ack_v4 ack_v6 rst_v4 rst_v6
 	force_midround_v4 force_midround_v6 force_kaoff_v4 force_kaoff_v6
 	retrans_v4 retrans_v6 tfo_v4 tfo_v6
 	mptcp_v4 mptcp_v6 pending_v4 pending_v6"
-SERIAL_LAST="tcpkactl policy_file policy_perms cgns unpriv kernsock reclaim_v4
-	reclaim_v6 exact unload_churn rmmod_midround unload"
+SERIAL_LAST="tcpkactl policy_file policy_perms cgns_v4 cgns_v6 unpriv_v4
+	unpriv_v6 kernsock reclaim_v4 reclaim_v6 exact unload_churn rmmod_midround
+	unload"
 
 mod_load() {
 	if [ "${SKIP_LOAD:-0}" = 1 ]; then
@@ -1411,11 +1412,17 @@ t_cgns() {
 	local cgs=/tcpka.slice/$T a r in i
 	cg_make "$cgs/ctr/web" "$cgs/other" "$cgs/srv" "$cgs/x"
 	pair "" 0
-	a=$(srv_addr 4 0)
+	a=$(srv_addr "$F" 0)
 	expect_eq "container's /proc/self/cgroup" "$(ctr_sh 'cat /proc/self/cgroup')" "0::/"
 	# The reviewer's reproduction: set / from the container...
-	r=$(ctr_sh "printf 'set / idle=5 mode=force\nset /web intvl=3\nset /app cnt=7\n' | $PEER write $PROC/policy")
+	r=$(ctr_sh "printf 'set / idle=5 mode=force\nset /web intvl=3\n' | $PEER write $PROC/policy")
 	expect_eq "write from the container" "$r" ok
+	# Bound by the write itself (its paths looked up in its namespace).
+	expect_eq "bound at once" \
+		"$(grep "^$cgs/ctr" $PROC/policy_state | tr '\n' '|')" \
+		"$cgs/ctr bound|$cgs/ctr/web bound|"
+	r=$(ctr_sh "printf 'set /app cnt=7\n' | $PEER write $PROC/policy")
+	expect_eq "second write from the container" "$r" ok
 	expect_eq "the host sees it under the container's root" \
 		"$(grep "^set $cgs/" $PROC/policy | tr '\n' '|')" \
 		"set $cgs/ctr idle=5 mode=force|set $cgs/ctr/app cnt=7|set $cgs/ctr/web intvl=3|"
@@ -1448,9 +1455,9 @@ t_cgns() {
 	# A socket outside the container in the middle of a round (its peer
 	# gone behind a second veth pair).
 	pair x 1
-	peer srv5 "$cgs/srv" "s${N}x" server -w 0 -D "vs${N}x" "$(srv_addr 4 1)" 7005
+	peer srv5 "$cgs/srv" "s${N}x" server -w 0 -D "vs${N}x" "$(srv_addr "$F" 1)" 7005
 	wait_line srv5 listening || return
-	peer cli5 "$cgs/other" "c$N" client -w 30 -i 1 -k "$(srv_addr 4 1)" 7005
+	peer cli5 "$cgs/other" "c$N" client -w 30 -i 1 -k "$(srv_addr "$F" 1)" 7005
 	wait_line srv5 link-down || return
 	i=0
 	until "$PEER" cat "/run/netns/c$N" $PROC/probing "$D/host.probing" &&
@@ -1481,7 +1488,13 @@ t_cgns() {
 	done
 	grep -q "^/web [0-9].*intvl=3,mode=default,from=/web$" "$D/ctr.cgroups" ||
 		fail "container's cgroups: no /web row: $(tr '\n' '|' <"$D/ctr.cgroups")"
-	set_policy "del $cgs/ctr\ndel $cgs/ctr/app\ndel $cgs/ctr/web\ndel $cgs/x\ndel $cgs/other"
+	# A flush from the container removes its own policies only.
+	r=$(ctr_sh "echo flush | $PEER write $PROC/policy")
+	expect_eq "flush from the container" "$r" ok
+	expect_eq "after the container's flush" \
+		"$(grep "^set $cgs/" $PROC/policy | tr '\n' '|')" \
+		"set $cgs/other idle=50|set $cgs/x idle=100|"
+	set_policy "del $cgs/x\ndel $cgs/other"
 }
 
 # --- what an unprivileged user's own namespaces see and use ----------------
@@ -1495,13 +1508,13 @@ t_unpriv() {
 	mt=$(cat /sys/module/tcpka/parameters/max_tracked)
 	cg_make "$cgs/u" "$cgs/host" "$cgs/srv"
 	pair "" 0
-	a=$(srv_addr 4 0)
+	a=$(srv_addr "$F" 0)
 	echo 8 >/sys/module/tcpka/parameters/max_tracked
 	set_policy "set $cgs/u idle=1 intvl=1 cnt=100\nset $cgs/host idle=1 intvl=1 cnt=100"
 	rm -rf "$flag"
 	sh -c 'echo $$ >"$0/cgroup.procs" && exec "$1" as -B -U -N -- sh -c "$2"' \
 		"$CG$cgs/u" "$PEER" "
-		$PEER lofill 16 60 &
+		$PEER lofill 16 60 $F &
 		i=0
 		until grep -qx 'rounds_in_progress 8' $PROC/stats; do
 			i=\$((i + 1)); [ \$i -gt 600 ] && break; sleep 0.1
@@ -1557,14 +1570,15 @@ t_unpriv() {
 }
 
 # --- months of uptime: rows of removed cgroups go ----------------------------
-# RECLAIM_CYCLES (3000) cgroups, in batches of 500: each made, one loopback
-# connection from it whose rounds are answered, closed, removed. No row
+# RECLAIM_CYCLES (3000; 500 on the debug kernel) cgroups, in batches of
+# 500: each made, one loopback connection from it whose rounds are
+# answered, closed, removed. No row
 # overflows (max_cgroup_rows is 1024), no row of a removed cgroup stays,
 # and no dying cgroup stays pinned once the sockets are gone.
 t_reclaim() {
 	local cgs=/tcpka.slice/$T a b=0 n=${RECLAIM_CYCLES:-3000} per=500 i
 	local rows dying acked
-	[ "$DEBUG" = 1 ] && n=${RECLAIM_CYCLES:-1000}
+	[ "$DEBUG" = 1 ] && n=${RECLAIM_CYCLES:-500}
 	cg_make "$cgs/churn"
 	pair "" 0
 	a=127.0.0.1

@@ -80,7 +80,7 @@
  *   tcpka_peer repair ADDR PORT
  *     connect() a socket in TCP_REPAIR mode and report its keepalive.
  *
- *   tcpka_peer lofill N SECS
+ *   tcpka_peer lofill N SECS [4|6]
  *     N loopback connections in our netns, then lo down (dead peers).
  *
  *   tcpka_peer insmod FILE [PARAM...]
@@ -1452,20 +1452,23 @@ static int repair_main(int argc, char **argv)
 }
 
 /*
- * tcpka_peer lofill N SECS
+ * tcpka_peer lofill N SECS [4|6]
  *   in the network namespace we are in: lo up, N loopback connections
  *   (both ends here), then lo down: every probe from then on is lost.
  *   Prints "down n=N", holds the connections SECS seconds, closes them.
  */
 static int lofill_main(int argc, char **argv)
 {
+	struct sockaddr_in6 a6 = { .sin6_family = AF_INET6 };
 	struct sockaddr_in a = { .sin_family = AF_INET };
 	struct rlimit rl = { 4096, 4096 };
-	int n, i, lfd, *fd;
-	socklen_t sl = sizeof(a);
+	int n, i, lfd, *fd, v6 = argc > 3 && !strcmp(argv[3], "6");
+	int af = v6 ? AF_INET6 : AF_INET;
+	struct sockaddr *sa = v6 ? (void *)&a6 : (void *)&a;
+	socklen_t sl = v6 ? sizeof(a6) : sizeof(a);
 
-	if (argc != 3)
-		die("usage: lofill N SECS");
+	if (argc != 3 && argc != 4)
+		die("usage: lofill N SECS [4|6]");
 	n = atoi(argv[1]);
 	setrlimit(RLIMIT_NOFILE, &rl);
 	fd = calloc(2 * n, sizeof(*fd));
@@ -1473,13 +1476,14 @@ static int lofill_main(int argc, char **argv)
 		die("out of memory");
 	link_set("lo", 1);
 	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	lfd = socket(AF_INET, SOCK_STREAM, 0);
-	if (lfd < 0 || bind(lfd, (void *)&a, sl) || listen(lfd, n + 16) ||
-	    getsockname(lfd, (void *)&a, &sl))
+	a6.sin6_addr = in6addr_loopback;
+	lfd = socket(af, SOCK_STREAM, 0);
+	if (lfd < 0 || bind(lfd, sa, sl) || listen(lfd, n + 16) ||
+	    getsockname(lfd, sa, &sl))
 		die("listen: %s", ename(errno));
 	for (i = 0; i < n; i++) {
-		fd[2 * i] = socket(AF_INET, SOCK_STREAM, 0);
-		if (fd[2 * i] < 0 || connect(fd[2 * i], (void *)&a, sl))
+		fd[2 * i] = socket(af, SOCK_STREAM, 0);
+		if (fd[2 * i] < 0 || connect(fd[2 * i], sa, sl))
 			die("connect %d: %s", i, ename(errno));
 		fd[2 * i + 1] = accept(lfd, NULL, NULL);
 		if (fd[2 * i + 1] < 0)

@@ -45,7 +45,8 @@ static int tcpka_ksock_state(char *buf, const struct kernel_param *kp)
 	sk = ksock->sk;
 	tp = tcp_sk(sk);
 	lock_sock(sk);
-	n = sysfs_emit(buf, "state=%d kern=%d keepalive=%d idle=%u intvl=%u cnt=%u user_timeout=%u\n",
+	n = sysfs_emit(buf,
+		       "state=%d kern=%d keepalive=%d idle=%u intvl=%u cnt=%u user_timeout=%u\n",
 		       sk->sk_state, sk->sk_kern_sock,
 		       sock_flag(sk, SOCK_KEEPOPEN),
 		       keepalive_time_when(tp) / HZ,
@@ -87,6 +88,8 @@ static int __init tcpka_ksock_init(void)
 	if (err)
 		goto err_net;
 	tcp_sock_set_user_timeout(ksock->sk, user_timeout);
+	/* A blocking connect, for at most 10 s: insmod never hangs longer. */
+	ksock->sk->sk_sndtimeo = 10 * HZ;
 	err = kernel_connect(ksock, (struct sockaddr *)&ss, len, 0);
 	if (err)
 		goto err_sock;
