@@ -1334,7 +1334,7 @@ static void cg_enter(const char *dir)
  */
 static int cgchurn_main(int argc, char **argv)
 {
-	struct sockaddr_storage ss = { 0 };
+	struct sockaddr_storage ss;
 	struct rlimit rl = { 8192, 8192 };
 	int n, i, lfd, *cfd, *afd, v6, removed = 0;
 	long long ack0, ack;
@@ -1358,19 +1358,7 @@ static int cgchurn_main(int argc, char **argv)
 		die("mkdir %s: %s", dir, ename(errno));
 	cg_enter(dir);
 	lfd = socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM, 0);
-	if (v6) {
-		struct sockaddr_in6 *a = (void *)&ss;
-
-		a->sin6_family = AF_INET6;
-		inet_pton(AF_INET6, argv[3], &a->sin6_addr);
-		sl = sizeof(*a);
-	} else {
-		struct sockaddr_in *a = (void *)&ss;
-
-		a->sin_family = AF_INET;
-		inet_pton(AF_INET, argv[3], &a->sin_addr);
-		sl = sizeof(*a);
-	}
+	sl = parse_addr(argv[3], "0", &ss);
 	if (lfd < 0 || bind(lfd, (void *)&ss, sl) || listen(lfd, n + 16) ||
 	    getsockname(lfd, (void *)&ss, &sl))
 		die("listen: %s", ename(errno));
@@ -1416,28 +1404,14 @@ static int cgchurn_main(int argc, char **argv)
  */
 static int repair_main(int argc, char **argv)
 {
-	struct sockaddr_storage ss = { 0 };
+	struct sockaddr_storage ss;
 	int fd, one = 1, ka = -1, idle = -1, uto = -1, v6;
 	socklen_t sl, ol = sizeof(int);
 
 	if (argc != 3)
 		die("usage: repair ADDR PORT");
 	v6 = !!strchr(argv[1], ':');
-	if (v6) {
-		struct sockaddr_in6 *a = (void *)&ss;
-
-		a->sin6_family = AF_INET6;
-		a->sin6_port = htons(atoi(argv[2]));
-		inet_pton(AF_INET6, argv[1], &a->sin6_addr);
-		sl = sizeof(*a);
-	} else {
-		struct sockaddr_in *a = (void *)&ss;
-
-		a->sin_family = AF_INET;
-		a->sin_port = htons(atoi(argv[2]));
-		inet_pton(AF_INET, argv[1], &a->sin_addr);
-		sl = sizeof(*a);
-	}
+	sl = parse_addr(argv[1], argv[2], &ss);
 	fd = socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM, 0);
 	if (fd < 0 || setsockopt(fd, IPPROTO_TCP, TCP_REPAIR, &one, sizeof(one)))
 		die("TCP_REPAIR: %s", ename(errno));
@@ -1459,13 +1433,12 @@ static int repair_main(int argc, char **argv)
  */
 static int lofill_main(int argc, char **argv)
 {
-	struct sockaddr_in6 a6 = { .sin6_family = AF_INET6 };
-	struct sockaddr_in a = { .sin_family = AF_INET };
-	struct rlimit rl = { 4096, 4096 };
 	int n, i, lfd, *fd, v6 = argc > 3 && !strcmp(argv[3], "6");
+	struct rlimit rl = { 4096, 4096 };
 	int af = v6 ? AF_INET6 : AF_INET;
-	struct sockaddr *sa = v6 ? (void *)&a6 : (void *)&a;
-	socklen_t sl = v6 ? sizeof(a6) : sizeof(a);
+	struct sockaddr_storage ss;
+	struct sockaddr *sa = (void *)&ss;
+	socklen_t sl;
 
 	if (argc != 3 && argc != 4)
 		die("usage: lofill N SECS [4|6]");
@@ -1475,8 +1448,7 @@ static int lofill_main(int argc, char **argv)
 	if (!fd)
 		die("out of memory");
 	link_set("lo", 1);
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	a6.sin6_addr = in6addr_loopback;
+	sl = parse_addr(v6 ? "::1" : "127.0.0.1", "0", &ss);
 	lfd = socket(af, SOCK_STREAM, 0);
 	if (lfd < 0 || bind(lfd, sa, sl) || listen(lfd, n + 16) ||
 	    getsockname(lfd, sa, &sl))
