@@ -416,7 +416,7 @@ static void tcpka_resync(struct work_struct *work)
 	struct tcpka_op *ops = NULL;
 	unsigned int i, n = 0;
 	bool walk = false;
-	u64 was, id;
+	u64 base, was, id;
 
 	mutex_lock(&tcpka_policy_mutex);
 	old = tcpka_policy_table();
@@ -430,23 +430,24 @@ static void tcpka_resync(struct work_struct *work)
 	for (i = 0; i < old->nr; i++) {
 		const struct tcpka_entry *e = &old->e[i];
 
-		was = tcpka_entry_cgid(old, i);
+		base = e->cgid;			/* as the table was built */
+		was = tcpka_entry_cgid(old, i);	/* with its late bindings */
 		id = tcpka_cgid_at(e->path);
+		if (id != base && !id)
+			pr_info_ratelimited("tcpka: policy of %s is pending: its cgroup was removed\n",
+					    e->path);
+		else if (id != base && base)
+			pr_info_ratelimited("tcpka: policy of %s applies to its recreated cgroup\n",
+					    e->path);
+		else if (id != base)
+			pr_info_ratelimited("tcpka: policy of %s applies to its new cgroup\n",
+					    e->path);
 		if (id == was)
 			continue;
 		ops[n++] = (struct tcpka_op){ .verb = TCPKA_VERB_SET,
 					      .exact = true, .cgid = id,
 					      .path = e->path, .pol = e->pol };
 		walk |= !!id;
-		if (!id)
-			pr_info_ratelimited("tcpka: policy of %s is pending: its cgroup was removed\n",
-					    e->path);
-		else if (was)
-			pr_info_ratelimited("tcpka: policy of %s applies to its recreated cgroup\n",
-					    e->path);
-		else
-			pr_info_ratelimited("tcpka: policy of %s applies to its new cgroup\n",
-					    e->path);
 	}
 	/* Nothing changed but late bindings: fold them in, free the slots. */
 	if (!n && !smp_load_acquire(&old->nr_late))

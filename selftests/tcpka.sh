@@ -1349,7 +1349,7 @@ t_mptcp() {
 # pending again once the cgroup is removed, and applies again when it is
 # created again. del works in each state.
 t_pending() {
-	local cgs=/tcpka.slice/$T a
+	local cgs=/tcpka.slice/$T a i
 	cg_make "$cgs/srv"
 	pair "" 0
 	a=$(srv_addr "$F" 0)
@@ -1368,6 +1368,13 @@ t_pending() {
 	wait_line cli1 established || return
 	expect_opts cli1 established 1 3 2 4 -
 	wait_state "$cgs/app" bound
+	i=0
+	until _log_has "tcpka: policy of $cgs/app" "applies to its new cgroup"; do
+		i=$((i + 1))
+		[ $i -gt $((50 * SLOW)) ] && break
+		sleep 0.1
+	done
+	expect_log "tcpka: policy of $cgs/app" "applies to its new cgroup"
 	peer_end cli1 15
 	# Removed: pending again; created again: it applies again.
 	rmdir "$CG$cgs/app" || fail "rmdir $cgs/app"
