@@ -16,7 +16,7 @@
  * mode=force also holds after ESTABLISHED: when the application changes
  * SO_KEEPALIVE, TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT or TCP_USER_TIMEOUT
  * later, tcpka_reenforce() puts the policy's values back as the call
- * returns, and the keepalive timer back on the policy's schedule (a round
+ * returns to user space, and the keepalive timer back on the policy's schedule (a round
  * in progress goes on where it was).
  *
  * A policy write also reaches sockets already established: tcpka_rearm_all()
@@ -273,9 +273,11 @@ void tcpka_enforce(struct sock *sk)
  * @keepidle: the option was TCP_KEEPIDLE, which re-arms the timer even to
  *	the value the socket has (mid-round: a probe at once)
  *
- * Context: kretprobe handler on return from setsockopt: process context,
- * preemption off, socket lock not held. Takes the socket's spinlock as the
- * kernel's own timers do and leaves the socket alone if a user holds it.
+ * Context: task_work of the task whose setsockopt() just returned, before
+ * it is back in user space: process context, may sleep, socket referenced,
+ * not locked. Takes the socket's spinlock as the kernel's own timers do
+ * and leaves the socket alone if a user holds it (never waits on a socket
+ * lock another task may hold for long, so that unload never waits on it).
  */
 void tcpka_reenforce(struct sock *sk, bool keepidle)
 {
@@ -316,7 +318,7 @@ void tcpka_reenforce(struct sock *sk, bool keepidle)
  * Re-arm one established socket after a policy write. Process context,
  * socket referenced, not locked.
  */
-static void tcpka_rearm_one(struct sock *sk, const struct tcpka_table *old,
+static bool tcpka_rearm_one(struct sock *sk, const struct tcpka_table *old,
 			    const struct tcpka_table *new)
 {
 	const struct tcpka_entry *oe, *ne;
@@ -360,14 +362,17 @@ static void tcpka_rearm_one(struct sock *sk, const struct tcpka_table *old,
 	}
 	rcu_read_unlock();
 	if (!changed ||
-	    !tcpka_rearm_apply(sk, &pol, have_old ? &opol : NULL, dry_run))
+	    !tcpka_rearm_apply(sk, &pol, have_old ? &opol : NULL, dry_run)) {
+		changed = false;
 		goto out;
+	}
 	tcpka_count(sk, dry_run ? TCPKA_MIB_DRY_RUN : TCPKA_MIB_REARMED, 1);
 	if (trace_tcpka_policy_applied_enabled())
 		tcpka_trace_applied(sk, from, TCPKA_HOW_REARMED, dry_run,
 				    pol.mode == TCPKA_MODE_FORCE);
 out:
 	release_sock(sk);
+	return changed && !dry_run;
 }
 
 #define TCPKA_REARM_BATCH	32
@@ -375,7 +380,8 @@ out:
 /* Every established TCP socket of one established hash table. */
 static void tcpka_rearm_hash(struct inet_hashinfo *h,
 			     const struct tcpka_table *old,
-			     const struct tcpka_table *new)
+			     const struct tcpka_table *new,
+			     unsigned int *rearmed)
 {
 	struct sock *batch[TCPKA_REARM_BATCH];
 	unsigned int bucket, skip, idx, n, i;
@@ -415,8 +421,13 @@ static void tcpka_rearm_hash(struct inet_hashinfo *h,
 				batch[n++] = sk;
 			}
 			spin_unlock_bh(lock);
+			/*
+			 * The first probes of the sockets re-armed so far may
+			 * all be due at once: records for them, and this batch.
+			 */
+			tcpka_track_reserve(*rearmed + n);
 			for (i = 0; i < n; i++) {
-				tcpka_rearm_one(batch[i], old, new);
+				*rearmed += tcpka_rearm_one(batch[i], old, new);
 				sock_put(batch[i]);
 			}
 			skip = idx;
@@ -440,13 +451,13 @@ void tcpka_rearm_all(const struct tcpka_table *old,
 {
 	struct inet_hashinfo *global;
 	struct net *net, **nets = NULL;
-	unsigned int nr = 0, i = 0;
+	unsigned int nr = 0, i = 0, rearmed = 0;
 
 	if (!new || !new->nr)
 		return;
 	/* 6.12 no longer exports tcp_hashinfo: init_net points at it. */
 	global = init_net.ipv4.tcp_death_row.hashinfo;
-	tcpka_rearm_hash(global, old, new);
+	tcpka_rearm_hash(global, old, new, &rearmed);
 
 	/*
 	 * Namespaces with their own table (net.ipv4.tcp_child_ehash_entries):
@@ -469,7 +480,8 @@ void tcpka_rearm_all(const struct tcpka_table *old,
 		pr_warn_ratelimited("tcpka: no memory to re-arm the sockets of %u namespaces with their own TCP tables\n",
 				    nr);
 	while (i--) {
-		tcpka_rearm_hash(nets[i]->ipv4.tcp_death_row.hashinfo, old, new);
+		tcpka_rearm_hash(nets[i]->ipv4.tcp_death_row.hashinfo, old, new,
+				 &rearmed);
 		put_net(nets[i]);
 	}
 	kfree(nets);

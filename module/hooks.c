@@ -25,7 +25,8 @@
  *   kretprobe tcp_setsockopt, sock_setsockopt
  *                              only while a mode=force policy exists: an
  *                              application changed a keepalive option, and
- *                              the policy is put back (per call, only for
+ *                              the policy is put back as the call returns
+ *                              to user space (task_work; per call, only for
  *                              those options)
  *
  * The three "ftrace" hooks are ftrace callbacks, the mechanism kprobes on
@@ -47,6 +48,9 @@
 #include <linux/ftrace.h>
 #include <linux/kprobes.h>
 #include <linux/percpu.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/task_work.h>
 #include <linux/tracepoint.h>
 #include <net/inet_connection_sock.h>
 #include <net/mptcp.h>
@@ -221,9 +225,10 @@ static void tcpka_on_write_wakeup(struct pt_regs *regs)
  * life. It ends here, as a local close would end it.
  *
  * Except under a mode=force policy, for a call from setsockopt(): as the
- * call returns, tcpka_reenforce() switches keepalive back on, on the
- * round's own schedule, so the round goes on. Should that not happen (a
- * missed kretprobe), the round ends when the socket closes.
+ * call returns to user space, tcpka_reenforce() switches keepalive back
+ * on, on the round's own schedule, so the round goes on. Should that not
+ * happen (a missed kretprobe, hooks_missed), the round ends when the
+ * socket closes.
  */
 static void tcpka_on_set_keepalive(struct pt_regs *regs)
 {
@@ -231,8 +236,8 @@ static void tcpka_on_set_keepalive(struct pt_regs *regs)
 
 	if ((int)regs_get_kernel_argument(regs, 1) || !tcpka_is_tcp(sk))
 		return;
-	if (in_task() && READ_ONCE(tcpka_force_hooked) &&
-	    tcpka_force_applies(sk))
+	if (in_task() && !(current->flags & PF_KTHREAD) &&
+	    READ_ONCE(tcpka_force_hooked) && tcpka_force_applies(sk))
 		return;
 	tcpka_track_event(sk, TCPKA_EV_KA_OFF);
 }
@@ -386,14 +391,92 @@ static int tcpka_krp_sock_sockopt_entry(struct kretprobe_instance *ri,
 	return tcpka_krp_sockopt_entry(ri, regs, sock->sk);
 }
 
+/*
+ * Putting a mode=force policy back is done as the call returns to user
+ * space (task_work), not in the kretprobe's handler: there preemption is
+ * off, so the socket's lock (a sleeping lock on PREEMPT_RT) cannot be
+ * taken, and releasing it with spin_unlock_bh() would run softirqs inside
+ * a kprobe handler. Between the kretprobe and the return to user space the
+ * task runs only the system call's exit, so the application's next call
+ * already sees the policy. The requests come from a pool allocated at load
+ * (4 per possible CPU; a task has at most one of ours pending): a handler
+ * never allocates. One the pool cannot give counts in hooks_missed.
+ */
+struct tcpka_reapply {
+	struct callback_head cb;
+	struct sock *sk;		/* referenced */
+	struct tcpka_reapply *next;	/* in the free list */
+	bool keepidle;
+};
+
+static struct tcpka_reapply *tcpka_reapply_pool;
+static struct tcpka_reapply *tcpka_reapply_free;	/* under the lock */
+static DEFINE_RAW_SPINLOCK(tcpka_reapply_lock);
+/* Requests handed to task_work and not yet run (unload waits for them). */
+static atomic_t tcpka_reapply_pending = ATOMIC_INIT(0);
+static atomic_long_t tcpka_reapply_missed = ATOMIC_LONG_INIT(0);
+
+static struct tcpka_reapply *tcpka_reapply_get(void)
+{
+	struct tcpka_reapply *req;
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&tcpka_reapply_lock, flags);
+	req = tcpka_reapply_free;
+	if (req)
+		tcpka_reapply_free = req->next;
+	raw_spin_unlock_irqrestore(&tcpka_reapply_lock, flags);
+	return req;
+}
+
+static void tcpka_reapply_put(struct tcpka_reapply *req)
+{
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&tcpka_reapply_lock, flags);
+	req->next = tcpka_reapply_free;
+	tcpka_reapply_free = req;
+	raw_spin_unlock_irqrestore(&tcpka_reapply_lock, flags);
+}
+
+/* task_work: the task is about to return to user space; may sleep. */
+static void tcpka_reapply_run(struct callback_head *cb)
+{
+	struct tcpka_reapply *req = container_of(cb, struct tcpka_reapply, cb);
+
+	tcpka_reenforce(req->sk, req->keepidle);
+	sock_put(req->sk);
+	tcpka_reapply_put(req);
+	/* Last: unload waits for this, then for the task to leave (RCU Tasks). */
+	atomic_dec(&tcpka_reapply_pending);
+}
+
 static int tcpka_krp_sockopt_return(struct kretprobe_instance *ri,
 				    struct pt_regs *regs)
 {
 	struct tcpka_krp_data *d = (void *)ri->data;
+	struct tcpka_reapply *req;
 
+	/* A kernel thread never returns to user space to run the work. */
+	if (regs_return_value(regs) || (current->flags & PF_KTHREAD))
+		return 0;
+	req = tcpka_reapply_get();
+	if (!req) {
+		atomic_long_inc(&tcpka_reapply_missed);
+		return 0;
+	}
 	/* The caller still holds the file, so the socket is alive. */
-	if (!regs_return_value(regs))
-		tcpka_reenforce(d->sk, d->keepidle);
+	sock_hold(d->sk);
+	req->sk = d->sk;
+	req->keepidle = d->keepidle;
+	init_task_work(&req->cb, tcpka_reapply_run);
+	atomic_inc(&tcpka_reapply_pending);
+	if (task_work_add(current, &req->cb, TWA_RESUME)) {
+		/* Exiting: nothing of the application runs after this. */
+		atomic_dec(&tcpka_reapply_pending);
+		sock_put(d->sk);
+		tcpka_reapply_put(req);
+	}
 	return 0;
 }
 
@@ -484,6 +567,36 @@ int tcpka_hooks_force(bool on)
 	return err;
 }
 
+static int tcpka_reapply_init(void)
+{
+	unsigned int i, n = 4 * num_possible_cpus();
+
+	tcpka_reapply_pool = kcalloc(n, sizeof(*tcpka_reapply_pool),
+				     GFP_KERNEL);
+	if (!tcpka_reapply_pool)
+		return -ENOMEM;
+	for (i = 0; i < n; i++)
+		tcpka_reapply_put(&tcpka_reapply_pool[i]);
+	return 0;
+}
+
+/*
+ * Once the kretprobes are gone: every request queued runs as its task
+ * returns to user space, which nothing delays (the system call is over).
+ * Then RCU Tasks waits until each task that ran one has left its last
+ * instructions (a voluntary switch or user mode), before the module's
+ * text goes.
+ */
+static void tcpka_reapply_exit(void)
+{
+	while (atomic_read(&tcpka_reapply_pending))
+		schedule_timeout_uninterruptible(1);
+	synchronize_rcu_tasks();
+	kfree(tcpka_reapply_pool);
+	tcpka_reapply_pool = NULL;
+	tcpka_reapply_free = NULL;
+}
+
 static void tcpka_force_hooks_stop(void)
 {
 	mutex_lock(&tcpka_force_mutex);
@@ -548,6 +661,9 @@ int tcpka_hooks_init(void)
 			goto err_tps;
 		}
 	}
+	err = tcpka_reapply_init();
+	if (err)
+		goto err_tps;
 	mutex_lock(&tcpka_force_mutex);
 	tcpka_force_alive = true;
 	err = tcpka_force_hooks_set(tcpka_force_wanted);
@@ -563,6 +679,7 @@ int tcpka_hooks_init(void)
 
 err_force:
 	tcpka_force_hooks_stop();
+	tcpka_reapply_exit();
 err_tps:
 	tcpka_tps_unregister(i);
 	tracepoint_synchronize_unregister();
@@ -579,6 +696,7 @@ void tcpka_hooks_exit(void)
 	tcpka_track_stop();
 	tcpka_fthooks_exit();
 	tcpka_force_hooks_stop();
+	tcpka_reapply_exit();
 	tcpka_tps_unregister(ARRAY_SIZE(tcpka_tps));
 	/* Handlers still running on other CPUs finish before we free. */
 	tracepoint_synchronize_unregister();
@@ -598,6 +716,7 @@ unsigned long tcpka_hooks_missed(void)
 	int i;
 
 	n += atomic_long_read(&tcpka_force_missed);
+	n += atomic_long_read(&tcpka_reapply_missed);
 	for (i = 0; i < ARRAY_SIZE(tcpka_krp_sockopt); i++)
 		n += READ_ONCE(tcpka_krp_sockopt[i].kp.nmissed) +
 		     READ_ONCE(tcpka_krp_sockopt[i].nmissed);
