@@ -56,6 +56,7 @@ err_netns:
 	tcpka_stats_stop();
 	tcpka_netns_exit();
 err_track:
+	tcpka_stats_exit();
 	tcpka_track_exit();
 err_policy:
 	tcpka_policy_exit();
@@ -74,6 +75,7 @@ static void __exit tcpka_exit(void)
 	tcpka_policy_stop();
 	tcpka_stats_stop();
 	tcpka_netns_exit();
+	tcpka_stats_exit();
 	tcpka_track_exit();
 	tcpka_policy_exit();
 	pr_info("tcpka: unloaded\n");

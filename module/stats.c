@@ -29,6 +29,76 @@ module_param(max_cgroup_rows, uint, 0644);
 MODULE_PARM_DESC(max_cgroup_rows,
 		 "Most cgroups counted separately per network namespace (default 1024)");
 
+/*
+ * On PREEMPT_RT a hook (preemption off) must not allocate: a cgroup's
+ * first row there comes from a few spare rows allocated in process
+ * context (not charged to a memory cgroup: no socket is at hand), topped
+ * up by tcpka_spare_work as they are used. With none left the event counts
+ * in the totals and in cgroup_rows_overflow, as with no room.
+ */
+#define TCPKA_SPARE_ROWS	16
+
+static struct tcpka_row *tcpka_spares;	/* linked by node.next */
+static unsigned int tcpka_nr_spares;
+static DEFINE_RAW_SPINLOCK(tcpka_spare_lock);
+/* 0 until the first namespace's init, 1 while on, 2 once stopped. */
+static int tcpka_spares_on;
+
+static struct tcpka_row *tcpka_row_alloc(gfp_t gfp)
+{
+	struct tcpka_row *row = kzalloc(sizeof(*row), gfp);
+
+	if (row)
+		row->mib = alloc_percpu_gfp(struct tcpka_mibs, gfp);
+	if (row && !row->mib) {
+		kfree(row);
+		row = NULL;
+	}
+	return row;
+}
+
+static void tcpka_spare_put(struct tcpka_row *row)
+{
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&tcpka_spare_lock, flags);
+	row->node.next = (struct hlist_node *)tcpka_spares;
+	tcpka_spares = row;
+	tcpka_nr_spares++;
+	raw_spin_unlock_irqrestore(&tcpka_spare_lock, flags);
+}
+
+static void tcpka_spare_fill(struct work_struct *work)
+{
+	struct tcpka_row *row;
+
+	while (READ_ONCE(tcpka_nr_spares) < TCPKA_SPARE_ROWS) {
+		row = tcpka_row_alloc(GFP_KERNEL);
+		if (!row)
+			break;
+		tcpka_spare_put(row);
+	}
+}
+
+static DECLARE_WORK(tcpka_spare_work, tcpka_spare_fill);
+
+static struct tcpka_row *tcpka_spare_get(void)
+{
+	struct tcpka_row *row;
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&tcpka_spare_lock, flags);
+	row = tcpka_spares;
+	if (row) {
+		tcpka_spares = (struct tcpka_row *)row->node.next;
+		tcpka_nr_spares--;
+	}
+	raw_spin_unlock_irqrestore(&tcpka_spare_lock, flags);
+	if (READ_ONCE(tcpka_spares_on) == 1)
+		queue_work(system_unbound_wq, &tcpka_spare_work);
+	return row;
+}
+
 static struct tcpka_row *tcpka_row_find(struct tcpka_net *tn, u64 cgid)
 {
 	struct tcpka_row *row;
@@ -81,18 +151,16 @@ static struct tcpka_row *tcpka_row_get(struct tcpka_net *tn,
 	if (READ_ONCE(tn->nr_rows) >= READ_ONCE(max_cgroup_rows))
 		return NULL;
 
-	/* Charged to the memory cgroup of the socket that needs the row. */
-	memcg = READ_ONCE(sk->sk_memcg);
-	if (memcg)
-		gfp |= __GFP_ACCOUNT;
-	memcg = set_active_memcg(memcg);
-	row = kzalloc(sizeof(*row), gfp);
-	if (row)
-		row->mib = alloc_percpu_gfp(struct tcpka_mibs, gfp);
-	set_active_memcg(memcg);
-	if (row && !row->mib) {
-		kfree(row);
-		row = NULL;
+	if (IS_ENABLED(CONFIG_PREEMPT_RT)) {
+		row = tcpka_spare_get();
+	} else {
+		/* Charged to the memory cgroup of the socket that needs it. */
+		memcg = READ_ONCE(sk->sk_memcg);
+		if (memcg)
+			gfp |= __GFP_ACCOUNT;
+		memcg = set_active_memcg(memcg);
+		row = tcpka_row_alloc(gfp);
+		set_active_memcg(memcg);
 	}
 	if (!row)
 		return NULL;
@@ -100,7 +168,7 @@ static struct tcpka_row *tcpka_row_get(struct tcpka_net *tn,
 	row->cgrp = cgrp;
 	cgroup_get(cgrp);
 
-	spin_lock_irqsave(&tn->rows_lock, flags);
+	raw_spin_lock_irqsave(&tn->rows_lock, flags);
 	old = tcpka_row_find(tn, cgid);
 	/*
 	 * Checked again under the lock the reaper takes: a cgroup removed
@@ -114,9 +182,17 @@ static struct tcpka_row *tcpka_row_get(struct tcpka_net *tn,
 		old = row;
 		row = NULL;
 	}
-	spin_unlock_irqrestore(&tn->rows_lock, flags);
-	if (row)
-		tcpka_row_free(row);
+	raw_spin_unlock_irqrestore(&tn->rows_lock, flags);
+	if (row) {
+		/* Lost a race: never published, nothing counted in it. */
+		cgroup_put(row->cgrp);
+		if (IS_ENABLED(CONFIG_PREEMPT_RT)) {
+			tcpka_spare_put(row);
+		} else {
+			free_percpu(row->mib);
+			kfree(row);
+		}
+	}
 	return old;
 }
 
@@ -127,7 +203,7 @@ static void tcpka_reap_net(struct tcpka_net *tn)
 	struct hlist_node *tmp;
 	int bkt;
 
-	spin_lock_irq(&tn->rows_lock);
+	raw_spin_lock_irq(&tn->rows_lock);
 	hash_for_each_safe(tn->rows, bkt, tmp, row, node) {
 		if (!tcpka_cgroup_gone(row->cgrp))
 			continue;
@@ -135,7 +211,7 @@ static void tcpka_reap_net(struct tcpka_net *tn)
 		WRITE_ONCE(tn->nr_rows, tn->nr_rows - 1);
 		call_rcu(&row->rcu, tcpka_row_free_rcu);
 	}
-	spin_unlock_irq(&tn->rows_lock);
+	raw_spin_unlock_irq(&tn->rows_lock);
 }
 
 static void tcpka_reap(struct work_struct *work)
@@ -170,6 +246,26 @@ void tcpka_stats_cgroup_rmdir(void)
 void tcpka_stats_stop(void)
 {
 	cancel_delayed_work_sync(&tcpka_reap_work);
+	WRITE_ONCE(tcpka_spares_on, 2);
+	cancel_work_sync(&tcpka_spare_work);
+}
+
+/*
+ * Once no namespace init can run (the pernet operations are gone), or
+ * after a failed load: the spare rows.
+ */
+void tcpka_stats_exit(void)
+{
+	struct tcpka_row *row;
+
+	WRITE_ONCE(tcpka_spares_on, 2);
+	cancel_work_sync(&tcpka_spare_work);
+	while ((row = tcpka_spares)) {
+		tcpka_spares = (struct tcpka_row *)row->node.next;
+		free_percpu(row->mib);
+		kfree(row);
+	}
+	tcpka_nr_spares = 0;
 }
 
 /**
@@ -228,7 +324,11 @@ void tcpka_observe(const struct sock *sk, enum tcpka_hist h, u32 ms)
 
 int tcpka_stats_net_init(struct tcpka_net *tn)
 {
-	spin_lock_init(&tn->rows_lock);
+	if (IS_ENABLED(CONFIG_PREEMPT_RT) && READ_ONCE(tcpka_spares_on) != 2) {
+		WRITE_ONCE(tcpka_spares_on, 1);
+		tcpka_spare_fill(NULL);
+	}
+	raw_spin_lock_init(&tn->rows_lock);
 	hash_init(tn->rows);
 	/* Charged to whoever creates the namespace. */
 	tn->mib = alloc_percpu_gfp(struct tcpka_mibs, GFP_KERNEL_ACCOUNT);

@@ -75,7 +75,7 @@ struct tcpka_net {
 	struct ctl_table_header *sysctl;
 	struct proc_dir_entry *proc;
 	atomic_t rounds_live;		/* rounds in progress (track.c) */
-	spinlock_t rows_lock;		/* serialises row insertion */
+	raw_spinlock_t rows_lock;	/* serialises row insertion */
 	unsigned int nr_rows;
 	struct hlist_head rows[1 << TCPKA_ROWS_BITS];	/* RCU readers */
 };
@@ -113,6 +113,7 @@ void tcpka_observe(const struct sock *sk, enum tcpka_hist h, u32 ms);
 const char *tcpka_escape(struct tcpka_rowbuf *b, const char *path);
 void tcpka_stats_cgroup_rmdir(void);
 void tcpka_stats_stop(void);
+void tcpka_stats_exit(void);
 int tcpka_stats_net_init(struct tcpka_net *tn);
 void tcpka_stats_net_exit(struct tcpka_net *tn);
 int tcpka_stats_proc_create(struct proc_dir_entry *dir);
@@ -132,6 +133,7 @@ void tcpka_track_event(const struct sock *sk, enum tcpka_event ev);
 void tcpka_track_close(const struct sock *sk, bool timed_out, bool rto,
 		       bool uto);
 void tcpka_track_start(void);
+void tcpka_track_reserve(unsigned int n);
 void tcpka_track_stop(void);
 int tcpka_track_proc_create(struct proc_dir_entry *dir);
 

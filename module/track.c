@@ -21,8 +21,9 @@
  * icsk_probes_out wrapping past 255 can read as an answer.
  *
  * Records recycle without an allocation or an RCU callback per round:
- * they come from a per-CPU stock refilled in process context, and go back
- * to it when the round ends. The cache is SLAB_TYPESAFE_BY_RCU and a
+ * they come from a pool refilled in process context, and go back to it
+ * when the round ends; no hook allocates or takes a sleeping lock, which
+ * PREEMPT_RT forbids with preemption off. The cache is SLAB_TYPESAFE_BY_RCU and a
  * record's key carries TCPKA_LIVE while its round is on, so a lookup that
  * raced with the end and reuse of a record sees a key that no longer
  * matches, and exactly one caller (whoever clears TCPKA_LIVE) ends a
@@ -39,9 +40,10 @@
  */
 
 #include <linux/module.h>
-#include <linux/jhash.h>
 #include <linux/proc_fs.h>
-#include <linux/rhashtable.h>
+#include <linux/ratelimit.h>
+#include <linux/hash.h>
+#include <linux/log2.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
@@ -58,8 +60,12 @@ MODULE_PARM_DESC(max_tracked,
 /* Socket addresses are at least 8-byte aligned: bit 0 is free. */
 #define TCPKA_LIVE	1UL
 
+/*
+ * One socket in the middle of a round: 24 bytes, 32 in its cache (whose
+ * SLAB_TYPESAFE_BY_RCU puts the free pointer beside the object).
+ */
 struct tcpka_round {
-	struct rhash_head node;
+	unsigned long next;	/* the next record, or a chain's nulls marker */
 	unsigned long key;	/* the socket's address, | TCPKA_LIVE while on */
 	/* When the round's first probe left: tp->rcv_tstamp, icsk_ack.lrcvtime */
 	u32 rcv_tstamp;
@@ -80,118 +86,199 @@ static struct tcpka_heard tcpka_heard_now(const struct sock *sk)
 	};
 }
 
-static u32 tcpka_round_hash(const void *data, u32 len, u32 seed)
-{
-	unsigned long k = *(const unsigned long *)data & ~TCPKA_LIVE;
+/*
+ * The table: a fixed array of chains, sized once at load from max_tracked
+ * (a quarter of it, 256 to 65536 chains), never resized, so that nothing
+ * in a hook allocates for it. A chain is singly linked and ends in a nulls
+ * marker naming its bucket (odd: socket addresses are even), as the TCP
+ * established hash does: records are reused at once, without waiting for
+ * a grace period, so a lookup that followed a record into another chain
+ * (or into the free pool, which ends in TCPKA_POOL_END) sees the wrong
+ * marker at the end and starts again. Writers take one of the hashed raw
+ * spinlocks with interrupts off: hooks run in every context (a softirq
+ * may interrupt one running in a task), and on PREEMPT_RT a raw spinlock
+ * is the lock a preemption-disabled hook may take.
+ */
+#define TCPKA_LOCK_BITS	8
+#define TCPKA_POOL_END	(~0UL)
 
-	return jhash(&k, sizeof(k), seed);
+static unsigned long *tcpka_heads;
+static unsigned int tcpka_hbits;
+static raw_spinlock_t tcpka_locks[1 << TCPKA_LOCK_BITS];
+
+static unsigned long tcpka_nulls(u32 b)
+{
+	return (unsigned long)b << 1 | 1;
 }
 
-static u32 tcpka_round_obj_hash(const void *obj, u32 len, u32 seed)
+static u32 tcpka_bucket(unsigned long key)
 {
-	return tcpka_round_hash(&((const struct tcpka_round *)obj)->key, len,
-				seed);
+	return hash_long(key & ~TCPKA_LIVE, tcpka_hbits);
 }
 
-/* 0: @obj is the live round of the socket in @arg->key. */
-static int tcpka_round_cmp(struct rhashtable_compare_arg *arg, const void *obj)
+static raw_spinlock_t *tcpka_lock(u32 b)
 {
-	return READ_ONCE(((const struct tcpka_round *)obj)->key) !=
-	       *(const unsigned long *)arg->key;
+	return &tcpka_locks[b & ((1 << TCPKA_LOCK_BITS) - 1)];
 }
 
-static const struct rhashtable_params tcpka_round_params = {
-	.key_len		= sizeof(unsigned long),
-	.key_offset		= offsetof(struct tcpka_round, key),
-	.head_offset		= offsetof(struct tcpka_round, node),
-	.hashfn			= tcpka_round_hash,
-	.obj_hashfn		= tcpka_round_obj_hash,
-	.obj_cmpfn		= tcpka_round_cmp,
-	.automatic_shrinking	= true,
-};
-
-static struct rhashtable tcpka_rounds;
 /* Every live record has a live socket (tcp_destroy_sock is hooked). */
 static bool tcpka_track_on;
 static atomic_t tcpka_nr_rounds = ATOMIC_INIT(0);
 static struct kmem_cache *tcpka_round_cache;
 
 /*
- * The per-CPU stock of free records. Hooks take from it and give back to
- * it with interrupts off (a softirq may interrupt a hook running in
- * process context); below TCPKA_STOCK_LOW the CPU's refill work tops it
- * up with GFP_KERNEL. Only an empty stock falls back to an atomic
- * allocation.
+ * Free records: a pool refilled (tcpka_refill_work) and trimmed
+ * (tcpka_trim_work) in process context, and filled ahead of a policy write's re-arm walk by the
+ * walk itself (tcpka_track_reserve()), whose sockets all probe soon after.
+ * An answered round gives its record back and the next one takes one: no
+ * allocation per round. Only an empty pool falls back to an atomic
+ * allocation, and never on PREEMPT_RT, where a hook (preemption off) must
+ * not allocate: there the round is not tracked (track_overflow). Records
+ * go back to the slab only from the work, never from a hook.
  */
-#define TCPKA_STOCK_SIZE	128
-#define TCPKA_STOCK_LOW		32
+#define TCPKA_POOL_LOW		256
+#define TCPKA_POOL_FILL		512
+#define TCPKA_POOL_MAX		BIT(20)
 
-struct tcpka_stock {
-	unsigned int nr;
-	struct tcpka_round *r[TCPKA_STOCK_SIZE];
-};
+static unsigned long tcpka_pool = TCPKA_POOL_END;	/* under the lock */
+static unsigned int tcpka_pool_nr;
+static DEFINE_RAW_SPINLOCK(tcpka_pool_lock);
+static bool tcpka_pool_on;
+static void tcpka_refill_fn(struct work_struct *work);
+static void tcpka_trim_fn(struct work_struct *work);
+static DECLARE_WORK(tcpka_refill_work, tcpka_refill_fn);
+static DECLARE_DELAYED_WORK(tcpka_trim_work, tcpka_trim_fn);
 
-static DEFINE_PER_CPU(struct tcpka_stock, tcpka_stock);
-static DEFINE_PER_CPU(struct work_struct, tcpka_refill_work);
-static bool tcpka_refill_on;
-
-static void tcpka_refill(struct work_struct *work)
+/* Add @n new records to the pool (process context). Return how many. */
+static unsigned int tcpka_pool_add(unsigned int n)
 {
-	struct tcpka_round *batch[TCPKA_STOCK_SIZE / 2];
-	struct tcpka_stock *st;
+	struct tcpka_round *r;
 	unsigned long flags;
-	unsigned int n, i;
+	unsigned int i;
 
-	for (n = 0; n < ARRAY_SIZE(batch); n++) {
-		batch[n] = kmem_cache_alloc(tcpka_round_cache, GFP_KERNEL);
-		if (!batch[n])
+	for (i = 0; i < n; i++) {
+		r = kmem_cache_alloc(tcpka_round_cache, GFP_KERNEL);
+		if (!r)
 			break;
+		WRITE_ONCE(r->key, 0);
+		raw_spin_lock_irqsave(&tcpka_pool_lock, flags);
+		WRITE_ONCE(r->next, tcpka_pool);
+		tcpka_pool = (unsigned long)r;
+		tcpka_pool_nr++;
+		raw_spin_unlock_irqrestore(&tcpka_pool_lock, flags);
 	}
-	local_irq_save(flags);
-	st = this_cpu_ptr(&tcpka_stock);
-	for (i = 0; i < n && st->nr < TCPKA_STOCK_SIZE; i++)
-		st->r[st->nr++] = batch[i];
-	local_irq_restore(flags);
-	for (; i < n; i++)
-		kmem_cache_free(tcpka_round_cache, batch[i]);
+	return i;
+}
+
+/* Below TCPKA_POOL_LOW: back to TCPKA_POOL_FILL. */
+static void tcpka_refill_fn(struct work_struct *work)
+{
+	unsigned int nr = READ_ONCE(tcpka_pool_nr);
+
+	if (nr < TCPKA_POOL_FILL)
+		tcpka_pool_add(TCPKA_POOL_FILL - nr);
+}
+
+/*
+ * A reserve taken for a re-arm walk, once its rounds are over: down to
+ * twice what the rounds in progress could need at once, plus
+ * TCPKA_POOL_FILL.
+ */
+static void tcpka_trim_fn(struct work_struct *work)
+{
+	unsigned int want = TCPKA_POOL_FILL + atomic_read(&tcpka_nr_rounds);
+	struct tcpka_round *r;
+	unsigned long flags;
+
+	while (READ_ONCE(tcpka_pool_nr) > 2 * want) {
+		raw_spin_lock_irqsave(&tcpka_pool_lock, flags);
+		r = NULL;
+		if (tcpka_pool != TCPKA_POOL_END) {
+			r = (struct tcpka_round *)tcpka_pool;
+			tcpka_pool = READ_ONCE(r->next);
+			tcpka_pool_nr--;
+		}
+		raw_spin_unlock_irqrestore(&tcpka_pool_lock, flags);
+		if (!r)
+			break;
+		kmem_cache_free(tcpka_round_cache, r);
+		cond_resched();
+	}
+}
+
+/**
+ * tcpka_track_reserve - have records ready for rounds about to start
+ * @n: how many sockets a policy write's re-arm walk has re-armed so far,
+ *	and is about to: all may send their first probe at once
+ *
+ * Tops the pool up to @n records (at most TCPKA_POOL_MAX).
+ * Context: process, may sleep (the re-arm walk).
+ */
+void tcpka_track_reserve(unsigned int n)
+{
+	unsigned int nr = READ_ONCE(tcpka_pool_nr);
+
+	n = min_t(unsigned int, n + TCPKA_POOL_LOW, TCPKA_POOL_MAX);
+	if (!READ_ONCE(tcpka_pool_on) || nr >= n)
+		return;
+	tcpka_pool_add(n - nr);
+	/* Trimmed back once these rounds are over. */
+	mod_delayed_work(system_unbound_wq, &tcpka_trim_work, 30 * HZ);
 }
 
 static struct tcpka_round *tcpka_round_get(void)
 {
 	struct tcpka_round *r = NULL;
-	struct tcpka_stock *st;
 	unsigned long flags;
 	bool low;
 
-	local_irq_save(flags);
-	st = this_cpu_ptr(&tcpka_stock);
-	if (st->nr)
-		r = st->r[--st->nr];
-	low = st->nr < TCPKA_STOCK_LOW;
-	if (low && READ_ONCE(tcpka_refill_on))
-		schedule_work_on(smp_processor_id(),
-				 this_cpu_ptr(&tcpka_refill_work));
-	local_irq_restore(flags);
-	if (!r)
+	raw_spin_lock_irqsave(&tcpka_pool_lock, flags);
+	if (tcpka_pool != TCPKA_POOL_END) {
+		r = (struct tcpka_round *)tcpka_pool;
+		tcpka_pool = READ_ONCE(r->next);
+		tcpka_pool_nr--;
+	}
+	low = tcpka_pool_nr < TCPKA_POOL_LOW;
+	raw_spin_unlock_irqrestore(&tcpka_pool_lock, flags);
+	if (low && READ_ONCE(tcpka_pool_on))
+		queue_work(system_unbound_wq, &tcpka_refill_work);
+	if (!r && !IS_ENABLED(CONFIG_PREEMPT_RT))
 		r = kmem_cache_alloc(tcpka_round_cache,
 				     GFP_ATOMIC | __GFP_NOWARN);
 	return r;
 }
 
+/* Back to the pool; its key no longer live. */
 static void tcpka_round_put(struct tcpka_round *r)
 {
-	struct tcpka_stock *st;
 	unsigned long flags;
 
-	local_irq_save(flags);
-	st = this_cpu_ptr(&tcpka_stock);
-	if (st->nr < TCPKA_STOCK_SIZE) {
-		st->r[st->nr++] = r;
-		r = NULL;
+	raw_spin_lock_irqsave(&tcpka_pool_lock, flags);
+	WRITE_ONCE(r->next, tcpka_pool);
+	tcpka_pool = (unsigned long)r;
+	tcpka_pool_nr++;
+	raw_spin_unlock_irqrestore(&tcpka_pool_lock, flags);
+}
+
+/* The live record of @key (| TCPKA_LIVE). Context: rcu_read_lock(). */
+static struct tcpka_round *tcpka_round_lookup(unsigned long key)
+{
+	u32 b = tcpka_bucket(key);
+	struct tcpka_round *r;
+	unsigned long p;
+
+again:
+	p = READ_ONCE(tcpka_heads[b]);
+	while (!(p & 1)) {
+		r = (struct tcpka_round *)p;
+		if (READ_ONCE(r->key) == key)
+			return r;
+		p = READ_ONCE(r->next);
 	}
-	local_irq_restore(flags);
-	if (r)
-		kmem_cache_free(tcpka_round_cache, r);
+	/* Followed a record that moved: this chain again, from its head. */
+	if (p != tcpka_nulls(b))
+		goto again;
+	return NULL;
 }
 
 /*
@@ -206,16 +293,61 @@ static struct tcpka_round *tcpka_round_find(const struct sock *sk,
 
 	if (!atomic_read(&tcpka_nr_rounds))
 		return NULL;
-	r = rhashtable_lookup(&tcpka_rounds, &key, tcpka_round_params);
+	r = tcpka_round_lookup(key);
 	if (!r)
 		return NULL;
-	/* The key matched (obj_cmpfn) before the times are read... */
+	/* The key matched before the times are read... */
 	smp_rmb();
 	h->rcv_tstamp = READ_ONCE(r->rcv_tstamp);
 	h->lrcvtime = READ_ONCE(r->lrcvtime);
 	/* ...and still matches after: not ended and reused meanwhile. */
 	smp_rmb();
 	return READ_ONCE(r->key) == key ? r : NULL;
+}
+
+/* Insert @r (not live yet) unless @sk has a live round: 0 or -EEXIST. */
+static int tcpka_round_insert(struct tcpka_round *r, const struct sock *sk)
+{
+	unsigned long key = (unsigned long)sk | TCPKA_LIVE, p;
+	u32 b = tcpka_bucket(key);
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(tcpka_lock(b), flags);
+	for (p = tcpka_heads[b]; !(p & 1);
+	     p = ((struct tcpka_round *)p)->next) {
+		if (READ_ONCE(((struct tcpka_round *)p)->key) == key) {
+			raw_spin_unlock_irqrestore(tcpka_lock(b), flags);
+			return -EEXIST;
+		}
+	}
+	WRITE_ONCE(r->next, tcpka_heads[b]);
+	/* The record's contents before the pointer that publishes it. */
+	smp_store_release(&tcpka_heads[b], (unsigned long)r);
+	raw_spin_unlock_irqrestore(tcpka_lock(b), flags);
+	return 0;
+}
+
+/*
+ * Unlink @r from its chain. Its next pointer stays, so a lookup standing
+ * on it goes on along the chain (or notices, at the end, that it moved).
+ */
+static bool tcpka_round_unlink(struct tcpka_round *r, const struct sock *sk)
+{
+	u32 b = tcpka_bucket((unsigned long)sk);
+	unsigned long *pp, flags;
+	bool found = false;
+
+	raw_spin_lock_irqsave(tcpka_lock(b), flags);
+	for (pp = &tcpka_heads[b]; !(*pp & 1);
+	     pp = &((struct tcpka_round *)*pp)->next) {
+		if (*pp == (unsigned long)r) {
+			WRITE_ONCE(*pp, r->next);
+			found = true;
+			break;
+		}
+	}
+	raw_spin_unlock_irqrestore(tcpka_lock(b), flags);
+	return found;
 }
 
 /*
@@ -261,8 +393,7 @@ static int tcpka_round_add(const struct sock *sk)
 	WRITE_ONCE(r->lrcvtime, heard.lrcvtime);
 	/* Inserted not live, so no lookup can claim it before it is in. */
 	WRITE_ONCE(r->key, (unsigned long)sk);
-	err = rhashtable_lookup_insert_key(&tcpka_rounds, &live, &r->node,
-					   tcpka_round_params);
+	err = tcpka_round_insert(r, sk);
 	if (err) {
 		tcpka_round_put(r);
 		goto err_dec;
@@ -289,8 +420,7 @@ static bool tcpka_round_claim(struct tcpka_round *r, const struct sock *sk)
 static void tcpka_round_del(struct tcpka_round *r, const struct sock *sk)
 {
 	/* Only the claimer removes: a failure would be a bug (and a leak). */
-	if (WARN_ON_ONCE(rhashtable_remove_fast(&tcpka_rounds, &r->node,
-						tcpka_round_params)))
+	if (WARN_ON_ONCE(!tcpka_round_unlink(r, sk)))
 		return;
 	atomic_dec(&tcpka_nr_rounds);
 	tcpka_live_add(sk, -1);
@@ -345,21 +475,85 @@ static void tcpka_fmt_addr(char *buf, size_t len, const struct sock *sk,
 		 remote ? &sk->sk_daddr : &sk->sk_rcv_saddr, port);
 }
 
+/*
+ * Verdict lines (net.tcpka.log_verdicts) are printed by a work item: the
+ * cgroup's path comes from kernfs, under a lock that a hook (preemption
+ * off) may not take on PREEMPT_RT. The hook formats the rest of the line
+ * into a small ring, with a reference on the cgroup; the rate limit (that
+ * of pr_info_ratelimited()) is applied there, so the ring seldom holds more
+ * than a burst. A line that finds the ring full is dropped.
+ */
+#define TCPKA_LOG_RING	16
+
+struct tcpka_logline {
+	struct cgroup *cgrp;		/* referenced */
+	char head[16 + 2 * TCPKA_ADDR_LEN];
+	char tail[80];
+};
+
+static struct tcpka_logline tcpka_log_ring[TCPKA_LOG_RING];
+static unsigned int tcpka_log_first, tcpka_log_nr;	/* under the lock */
+static DEFINE_RAW_SPINLOCK(tcpka_log_lock);
+static DEFINE_RATELIMIT_STATE(tcpka_log_rs, DEFAULT_RATELIMIT_INTERVAL,
+			      DEFAULT_RATELIMIT_BURST);
+static bool tcpka_log_on;
+
+static void tcpka_log_fn(struct work_struct *work)
+{
+	struct tcpka_logline *l;
+	unsigned long flags;
+	char path[128];
+
+	for (;;) {
+		raw_spin_lock_irqsave(&tcpka_log_lock, flags);
+		if (!tcpka_log_nr) {
+			raw_spin_unlock_irqrestore(&tcpka_log_lock, flags);
+			return;
+		}
+		l = &tcpka_log_ring[tcpka_log_first];
+		raw_spin_unlock_irqrestore(&tcpka_log_lock, flags);
+		/* Only this work consumes: the entry stays until it is done. */
+		if (cgroup_path(l->cgrp, path, sizeof(path)) < 0)
+			strscpy(path, "?", sizeof(path));
+		pr_info("tcpka: %s cgroup %s %s\n", l->head, path, l->tail);
+		cgroup_put(l->cgrp);
+		raw_spin_lock_irqsave(&tcpka_log_lock, flags);
+		tcpka_log_first = (tcpka_log_first + 1) % TCPKA_LOG_RING;
+		tcpka_log_nr--;
+		raw_spin_unlock_irqrestore(&tcpka_log_lock, flags);
+	}
+}
+
+static DECLARE_WORK(tcpka_log_work, tcpka_log_fn);
+
 static void tcpka_log_verdict(const struct sock *sk, enum tcpka_outcome out,
 			      unsigned int probes, u32 idle_ms, u32 detect_ms)
 {
 	char local[TCPKA_ADDR_LEN], remote[TCPKA_ADDR_LEN];
-	char path[128];
+	struct tcpka_logline *l;
+	unsigned long flags;
 
+	if (!READ_ONCE(tcpka_log_on) || !__ratelimit(&tcpka_log_rs))
+		return;
+	raw_spin_lock_irqsave(&tcpka_log_lock, flags);
+	if (tcpka_log_nr == TCPKA_LOG_RING) {
+		raw_spin_unlock_irqrestore(&tcpka_log_lock, flags);
+		return;
+	}
+	l = &tcpka_log_ring[(tcpka_log_first + tcpka_log_nr) % TCPKA_LOG_RING];
 	tcpka_fmt_addr(local, sizeof(local), sk, false);
 	tcpka_fmt_addr(remote, sizeof(remote), sk, true);
-	if (cgroup_path(tcpka_sock_cgroup(sk), path, sizeof(path)) < 0)
-		strscpy(path, "?", sizeof(path));
-	pr_info_ratelimited("tcpka: %s %s -> %s cgroup %s probes %u/%u idle %u.%03us detect %u.%03us\n",
-			    tcpka_outcome_names[out], local, remote, path,
-			    probes, keepalive_probes(tcp_sk(sk)),
-			    idle_ms / 1000, idle_ms % 1000,
-			    detect_ms / 1000, detect_ms % 1000);
+	snprintf(l->head, sizeof(l->head), "%s %s -> %s",
+		 tcpka_outcome_names[out], local, remote);
+	snprintf(l->tail, sizeof(l->tail),
+		 "probes %u/%u idle %u.%03us detect %u.%03us",
+		 probes, keepalive_probes(tcp_sk(sk)), idle_ms / 1000,
+		 idle_ms % 1000, detect_ms / 1000, detect_ms % 1000);
+	l->cgrp = tcpka_sock_cgroup(sk);
+	cgroup_get(l->cgrp);
+	tcpka_log_nr++;
+	raw_spin_unlock_irqrestore(&tcpka_log_lock, flags);
+	queue_work(system_unbound_wq, &tcpka_log_work);
 }
 
 /*
@@ -533,33 +727,18 @@ static void tcpka_probing_row(struct seq_file *m, struct tcpka_rowbuf *b,
 		   DIV_ROUND_UP(jiffies_to_msecs(left), 1000));
 }
 
-static int tcpka_probing_show(struct seq_file *m, void *v)
+/* The rows of one chain; false if the chain moved under the walk. */
+static bool tcpka_probing_chain(struct seq_file *m, struct tcpka_rowbuf *b,
+				const struct tcpka_view *view, struct net *net,
+				u32 bkt)
 {
-	struct net *net = seq_file_single_net(m);
-	struct rhashtable_iter hti;
-	struct tcpka_view *view;
-	struct tcpka_rowbuf *b;
 	struct tcpka_round *r;
 	struct tcpka_heard h;
 	struct sock *sk;
+	unsigned long p;
 
-	b = kvmalloc(sizeof(*b), GFP_KERNEL);
-	view = tcpka_view_get(m->file);
-	if (!b || !view) {
-		kvfree(b);
-		if (view)
-			tcpka_view_put(view);
-		return -ENOMEM;
-	}
-	seq_puts(m, "cookie local remote cgroup probes idle next\n");
-	rhashtable_walk_enter(&tcpka_rounds, &hti);
-	rhashtable_walk_start(&hti);
-	while (READ_ONCE(tcpka_track_on) && (r = rhashtable_walk_next(&hti))) {
-		if (IS_ERR(r)) {
-			if (PTR_ERR(r) == -EAGAIN)
-				continue;	/* resized: rows may repeat */
-			break;
-		}
+	for (p = READ_ONCE(tcpka_heads[bkt]); !(p & 1); p = READ_ONCE(r->next)) {
+		r = (struct tcpka_round *)p;
 		/* A record that ended (and may be reused) is skipped. */
 		sk = (struct sock *)READ_ONCE(r->key);
 		if (!((unsigned long)sk & TCPKA_LIVE))
@@ -570,11 +749,41 @@ static int tcpka_probing_show(struct seq_file *m, void *v)
 		if (net_eq(sock_net(sk), net) && tcpka_round_find(sk, &h))
 			tcpka_probing_row(m, b, view, sk);
 		sock_put(sk);
-		if (seq_has_overflowed(m))
-			break;	/* seq_file retries with a larger buffer */
 	}
-	rhashtable_walk_stop(&hti);
-	rhashtable_walk_exit(&hti);
+	return p == tcpka_nulls(bkt);
+}
+
+static int tcpka_probing_show(struct seq_file *m, void *v)
+{
+	struct net *net = seq_file_single_net(m);
+	struct tcpka_view *view;
+	struct tcpka_rowbuf *b;
+	u32 bkt, tries;
+
+	b = kvmalloc(sizeof(*b), GFP_KERNEL);
+	view = tcpka_view_get(m->file);
+	if (!b || !view) {
+		kvfree(b);
+		if (view)
+			tcpka_view_put(view);
+		return -ENOMEM;
+	}
+	seq_puts(m, "cookie local remote cgroup probes idle next\n");
+	for (bkt = 0; bkt < 1U << tcpka_hbits; bkt++) {
+		/*
+		 * A chain whose records moved meanwhile is read again (a row
+		 * may then repeat, as in any walk of a changing table).
+		 */
+		rcu_read_lock();
+		for (tries = 0; READ_ONCE(tcpka_track_on) && tries < 4; tries++)
+			if (tcpka_probing_chain(m, b, view, net, bkt))
+				break;
+		rcu_read_unlock();
+		if (!READ_ONCE(tcpka_track_on) || seq_has_overflowed(m))
+			break;	/* seq_file retries with a larger buffer */
+		if (!(bkt & 255))
+			cond_resched();
+	}
 	tcpka_view_put(view);
 	kvfree(b);
 	return 0;
@@ -605,45 +814,60 @@ int tcpka_track_proc_create(struct proc_dir_entry *dir)
 
 int tcpka_track_init(void)
 {
-	int cpu, err;
+	unsigned int i, nb;
 
 	tcpka_round_cache = kmem_cache_create("tcpka_round",
 					      sizeof(struct tcpka_round), 0,
 					      SLAB_TYPESAFE_BY_RCU, NULL);
 	if (!tcpka_round_cache)
 		return -ENOMEM;
-	err = rhashtable_init(&tcpka_rounds, &tcpka_round_params);
-	if (err) {
+	nb = clamp_t(unsigned int, READ_ONCE(max_tracked) / 4, 256, 65536);
+	tcpka_hbits = ilog2(roundup_pow_of_two(nb));
+	tcpka_heads = kvmalloc_array(1U << tcpka_hbits, sizeof(*tcpka_heads),
+				     GFP_KERNEL);
+	if (!tcpka_heads) {
 		kmem_cache_destroy(tcpka_round_cache);
-		return err;
+		return -ENOMEM;
 	}
-	for_each_possible_cpu(cpu)
-		INIT_WORK(per_cpu_ptr(&tcpka_refill_work, cpu), tcpka_refill);
-	WRITE_ONCE(tcpka_refill_on, true);
+	for (i = 0; i < 1U << tcpka_hbits; i++)
+		tcpka_heads[i] = tcpka_nulls(i);
+	for (i = 0; i < ARRAY_SIZE(tcpka_locks); i++)
+		raw_spin_lock_init(&tcpka_locks[i]);
+	WRITE_ONCE(tcpka_pool_on, true);
+	tcpka_pool_add(TCPKA_POOL_FILL);
+	WRITE_ONCE(tcpka_log_on, true);
 	return 0;
-}
-
-static void tcpka_round_free(void *ptr, void *arg)
-{
-	kmem_cache_free(tcpka_round_cache, ptr);
 }
 
 /* After the hooks are gone and an RCU grace period has passed. */
 void tcpka_track_exit(void)
 {
-	struct tcpka_stock *st;
-	int cpu;
+	struct tcpka_round *r;
+	unsigned long p;
+	unsigned int i;
 
-	WRITE_ONCE(tcpka_refill_on, false);
-	for_each_possible_cpu(cpu)
-		cancel_work_sync(per_cpu_ptr(&tcpka_refill_work, cpu));
-	rhashtable_free_and_destroy(&tcpka_rounds, tcpka_round_free, NULL);
-	atomic_set(&tcpka_nr_rounds, 0);
-	for_each_possible_cpu(cpu) {
-		st = per_cpu_ptr(&tcpka_stock, cpu);
-		while (st->nr)
-			kmem_cache_free(tcpka_round_cache, st->r[--st->nr]);
+	WRITE_ONCE(tcpka_log_on, false);
+	/* Prints what is left: the hooks are gone, nothing adds to it. */
+	flush_work(&tcpka_log_work);
+	WRITE_ONCE(tcpka_pool_on, false);
+	cancel_work_sync(&tcpka_refill_work);
+	cancel_delayed_work_sync(&tcpka_trim_work);
+	for (i = 0; i < 1U << tcpka_hbits; i++) {
+		for (p = tcpka_heads[i]; !(p & 1);) {
+			r = (struct tcpka_round *)p;
+			p = r->next;
+			kmem_cache_free(tcpka_round_cache, r);
+		}
 	}
+	while (tcpka_pool != TCPKA_POOL_END) {
+		r = (struct tcpka_round *)tcpka_pool;
+		tcpka_pool = r->next;
+		kmem_cache_free(tcpka_round_cache, r);
+	}
+	tcpka_pool_nr = 0;
+	atomic_set(&tcpka_nr_rounds, 0);
+	kvfree(tcpka_heads);
+	tcpka_heads = NULL;
 	/* Its slabs are freed after an RCU grace period (TYPESAFE_BY_RCU). */
 	kmem_cache_destroy(tcpka_round_cache);
 }

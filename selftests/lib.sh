@@ -108,7 +108,16 @@ addr_fmt() {
 # expect_log A B / expect_nolog A B: the kernel log has (has no) a line
 # with the fixed strings A and then B.
 _log_has() { dmesg | grep -F -- "$1" | grep -qF -- "$2"; }
-expect_log() { _log_has "$1" "$2" || fail "no log line '$1...$2'"; }
+# Verdict lines are printed by a work item just after the verdict: waited
+# for (up to 100 looks), not timed.
+expect_log() {
+	local i=0
+	until _log_has "$1" "$2"; do
+		i=$((i + 1))
+		[ $i -ge 100 ] && { fail "no log line '$1...$2'"; return; }
+		sleep 0.1
+	done
+}
 expect_nolog() { _log_has "$1" "$2" && fail "unexpected log line '$1...$2'"; return 0; }
 
 # link_down SUFFIX: the server end of a pair goes down; the client's probes
