@@ -2,17 +2,17 @@
 # SPDX-License-Identifier: GPL-2.0
 # Build tcpka.ko for one target kernel, warnings as errors, and the
 # selftests' tcpka_ksock.ko beside it (build/<target>/ksock/).
-#   scripts/build.sh 6.1|6.12|KDIR [make args...]
+#   scripts/build.sh 6.1|6.12|6.1-rt|6.1-cloud|6.12-rt|6.12-cloud|KDIR [make args...]
 # An M= build writes objects beside the sources, so each target builds
 # from its own copy of the tree under build/<target>/. Prints the .ko path
 # on its last line.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-target=${1:?usage: build.sh 6.1|6.12|KDIR [make args]}
+target=${1:?usage: build.sh 6.1|6.12|6.1-rt|6.1-cloud|6.12-rt|6.12-cloud|KDIR [make args]}
 shift
 case $target in
-6.1 | 6.12)
+6.1 | 6.12 | 6.1-rt | 6.1-cloud | 6.12-rt | 6.12-cloud)
 	krel=$(krel_for "$target")
 	kdir=$(fetch_kernel "$krel")
 	name=$krel

@@ -1,12 +1,14 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # make check: every test tcpka has, on a fresh Debian 12 machine.
-#   - tcpka.ko built with warnings as errors for Debian's 6.1 and 6.12
+#   - tcpka.ko built with warnings as errors for Debian's 6.1 and 6.12,
+#     each as generic, cloud and rt (PREEMPT_RT) flavour, newest of each
 #   - a tree without icsk_keepalive_timer fails the build with a message
 #   - checkpatch.pl --strict on every source file
 #   - sparse (C=2, warnings fatal) for both kernels
 #   - KUnit suites on UML (linux-source-6.1)
-#   - VM selftests on Debian's 6.1 and 6.12 kernels under QEMU
+#   - VM selftests on Debian's 6.1 and 6.12 kernels under QEMU, and on
+#     6.1's rt and 6.12's cloud flavour
 #   - the same selftests on a KASAN/lockdep/kmemleak debug kernel
 #   - tcpkactl against fake /proc trees under bash, dash and busybox sh
 #   - DKMS: make dkms-source built by dkms for both kernels (temporary tree)
@@ -79,13 +81,14 @@ counted() {
 want tcpkactl && counted tcpkactl tcpkactl "$TCPKA_TOP/scripts/tcpkactl-test.sh"
 want docs && counted docs docs "$TCPKA_TOP/scripts/docs-test.sh"
 
+flavours="6.1 6.12 6.1-rt 6.1-cloud 6.12-rt 6.12-cloud"
 declare -A krel
-for series in 6.1 6.12; do
+for series in $flavours; do
 	krel[$series]=$(krel_for "$series")
 done
 
 if want build; then
-	for series in 6.1 6.12; do
+	for series in $flavours; do
 		step "build-${krel[$series]}" "$TCPKA_TOP/scripts/build.sh" "$series"
 	done
 fi
@@ -142,7 +145,7 @@ vm() {
 }
 
 if want vm; then
-	for series in 6.1 6.12; do
+	for series in 6.1 6.12 6.1-rt 6.12-cloud; do
 		k=${krel[$series]}
 		ko=$("$TCPKA_TOP/scripts/build.sh" "$series" 2>/dev/null | tail -1)
 		if [ -f "$ko" ]; then

@@ -4,8 +4,13 @@
 # Build (once, cached) an x86_64 debug kernel from linux-source-6.1:
 # tinyconfig + scripts/debug-kernel.config (KASAN, lockdep, atomic-sleep and
 # kmemleak checks, plus what tcpka.ko and the selftests need).
+# With --rt: from linux-source-6.12 (PREEMPT_RT is in mainline there), the
+# same fragment with scripts/debug-kernel-rt.config over it: PREEMPT_RT,
+# lockdep with raw-lock nesting and atomic-sleep checks (no KASAN, for
+# speed), so that a sleeping lock or an allocation with preemption off is
+# reported as on Debian's -rt kernels it would only sometimes break.
 #
-# usage: scripts/debug-kernel.sh [--boot-test]
+# usage: scripts/debug-kernel.sh [--rt] [--boot-test]
 #
 # Prints, on stdout, two lines (also fine for eval):
 #   build_dir=<dir>  the O= tree: scripts/build.sh <dir>, or
@@ -25,42 +30,62 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 boot_test=0
-case ${1:-} in
---boot-test) boot_test=1 ;;
-'') ;;
-*) die "usage: $0 [--boot-test]" ;;
-esac
+rt=0
+for a in "$@"; do
+	case $a in
+	--boot-test) boot_test=1 ;;
+	--rt) rt=1 ;;
+	*) die "usage: $0 [--rt] [--boot-test]" ;;
+	esac
+done
 
-frag=$TCPKA_TOP/scripts/debug-kernel.config
+frags=("$TCPKA_TOP/scripts/debug-kernel.config")
+series=6.1
+name=debug
+if [ "$rt" -eq 1 ]; then
+	frags+=("$TCPKA_TOP/scripts/debug-kernel-rt.config")
+	series=6.12
+	name=debug-rt
+fi
 RECIPE=1	# bump when the build steps below change
 
 need_pkgs gcc make flex bison bc libelf-dev libssl-dev python3 libc6-dev \
 	cpio gzip xz-utils
-src=$(linux_source)
+src=$(linux_source "$series")
 ver=$(make -s -C "$src" kernelversion)
-build=$TCPKA_CACHE/debug-$ver
+build=$TCPKA_CACHE/$name-$ver
 top=$build/.tcpka
 bzimage=$build/arch/x86/boot/bzImage
-key="recipe=$RECIPE frag=$(sha256sum <"$frag" | cut -d' ' -f1)"
+key="recipe=$RECIPE frag=$(cat "${frags[@]}" | sha256sum | cut -d' ' -f1)"
 
-# check_config: every option of the fragment has the requested value.
+# check_config: every option of the fragments has the requested value (a
+# later fragment's line wins over an earlier one's).
 check_config() {
 	local line opt bad=0
+	declare -A want=()
 	while IFS= read -r line; do
+		case $line in
+		CONFIG_*=*) want[${line%%=*}]=$line ;;
+		'# CONFIG_'*' is not set')
+			opt=${line#\# }
+			want[${opt%% *}]=$line
+			;;
+		esac
+	done < <(cat "${frags[@]}")
+	for opt in "${!want[@]}"; do
+		line=${want[$opt]}
 		case $line in
 		CONFIG_*=*)
 			grep -qxF "$line" "$build/.config" ||
-				{ log "not in .config: $line (have: $(grep "^${line%%=*}=" \
+				{ log "not in .config: $line (have: $(grep "^$opt=" \
 					"$build/.config" || echo unset))"; bad=1; }
 			;;
-		'# CONFIG_'*' is not set')
-			opt=${line#\# }
-			opt=${opt%% *}
+		*)
 			! grep -q "^$opt=" "$build/.config" ||
 				{ log "should be unset: $(grep "^$opt=" "$build/.config")"; bad=1; }
 			;;
 		esac
-	done <"$frag"
+	done
 	[ "$bad" -eq 0 ] || die "requested options did not survive olddefconfig"
 }
 
@@ -72,7 +97,7 @@ build_kernel() {
 	make -s -C "$src" O="$build" ARCH=x86_64 tinyconfig >/dev/null
 	# merge_config.sh keeps its temporary files in the current directory.
 	(cd "$top" && "$src/scripts/kconfig/merge_config.sh" -m -O "$build" \
-		"$build/.config" "$frag") >"$top/merge.log" 2>&1 ||
+		"$build/.config" "${frags[@]}") >"$top/merge.log" 2>&1 ||
 		{ tail -20 "$top/merge.log" >&2; die "merge_config failed"; }
 	make -s -C "$src" O="$build" ARCH=x86_64 olddefconfig >"$top/olddefconfig.log" 2>&1 ||
 		{ cat "$top/olddefconfig.log" >&2; die "olddefconfig failed"; }

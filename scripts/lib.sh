@@ -36,24 +36,29 @@ need_pkgs() {
 		{ tail -20 "$TCPKA_CACHE/apt-install.log" >&2; die "apt-get install failed"; }
 }
 
-# krel_for SERIES: the newest Debian 12 kernel release of a series
-# (6.1 -> 6.1.0-N-amd64, 6.12 -> 6.12.N+deb12-amd64). Falls back to the
-# newest one already in the cache when apt knows none.
+# krel_for SERIES[-FLAVOUR]: the newest Debian 12 kernel release of a series
+# and flavour (6.1 -> 6.1.0-N-amd64, 6.12 -> 6.12.N+deb12-amd64, 6.1-rt ->
+# 6.1.0-N-rt-amd64, 6.12-cloud -> 6.12.N+deb12-cloud-amd64). Falls back to
+# the newest one already in the cache when apt knows none.
 krel_for() {
-	local series=$1 re krel
+	local series=${1%-*} flavour= re krel
+	case $1 in
+	*-rt | *-cloud) flavour=${1##*-}- ;;
+	*) series=$1 ;;
+	esac
 	case $series in
-	6.1) re='^linux-headers-6\.1\.0-[0-9]+-amd64$' ;;
-	6.12) re='^linux-headers-6\.12\.[0-9]+\+deb12-amd64$' ;;
-	*) die "unknown kernel series $series" ;;
+	6.1) re="^linux-headers-6\.1\.0-[0-9]+-${flavour}amd64\$" ;;
+	6.12) re="^linux-headers-6\.12\.[0-9]+\+deb12-${flavour}amd64\$" ;;
+	*) die "unknown kernel series $1" ;;
 	esac
 	apt_ready
 	krel=$(apt-cache search --names-only "$re" 2>/dev/null | awk '{print $1}' |
 		sed 's/^linux-headers-//' | sort -V | tail -1)
 	if [ -z "$krel" ]; then
 		krel=$(ls "$TCPKA_CACHE" 2>/dev/null | sed -n 's/^k-//p' |
-			grep -E "^${series//./\\.}[.-]" | sort -V | tail -1)
+			grep -E "${re#^linux-headers-}" | sort -V | tail -1)
 	fi
-	[ -n "$krel" ] || die "no Debian kernel of series $series found"
+	[ -n "$krel" ] || die "no Debian kernel $1 found"
 	echo "$krel"
 }
 
@@ -66,11 +71,19 @@ fetch_kernel() {
 		need_pkgs dpkg-dev
 		apt_ready
 		rm -rf "$dir" && mkdir -p "$dir/debs" "$dir/root"
-		common=linux-headers-${krel%-amd64}-common
-		case $krel in
-		6.1.*) kbuild=linux-kbuild-6.1 ;;
-		*) kbuild=linux-kbuild-${krel%-amd64} ;;
-		esac
+		# The common headers (-common, -common-rt) and kbuild packages
+		# the headers package depends on.
+		common=$(apt-cache depends "linux-headers-$krel" 2>/dev/null |
+			sed -n 's/^ *Depends: \(linux-headers-.*-common.*\)$/\1/p' | head -1)
+		kbuild=$(apt-cache depends "linux-headers-$krel" 2>/dev/null |
+			sed -n 's/^ *Depends: \(linux-kbuild-.*\)$/\1/p' | head -1)
+		[ -n "$common" ] || common=linux-headers-${krel%-amd64}-common
+		if [ -z "$kbuild" ]; then
+			case $krel in
+			6.1.*) kbuild=linux-kbuild-6.1 ;;
+			*) kbuild=linux-kbuild-${krel%-amd64} ;;
+			esac
+		fi
 		img=linux-image-$krel-unsigned
 		apt-cache show "$img" >/dev/null 2>&1 || img=linux-image-$krel
 		log "downloading $krel ($img, headers, kbuild)"
@@ -154,14 +167,18 @@ kernel_image() { echo "$TCPKA_CACHE/k-$1/root/boot/vmlinuz-$1"; }
 # kernel_modules KREL: the lib/modules/KREL directory of a fetched kernel.
 kernel_modules() { echo "$TCPKA_CACHE/k-$1/root/lib/modules/$1"; }
 
-# The kernel source tree (for checkpatch, KUnit on UML, the debug kernel).
+# linux_source [SERIES]: the kernel source tree (6.1, the default: for
+# checkpatch, KUnit on UML, the debug kernel; 6.12: the PREEMPT_RT debug
+# kernel), unpacked from Debian's linux-source package into the cache.
 linux_source() {
-	local dir=$TCPKA_CACHE/linux-source-6.1
+	local series=${1:-6.1} dir
+	dir=$TCPKA_CACHE/linux-source-$series
 	if [ ! -e "$dir/.done" ]; then
-		need_pkgs linux-source-6.1 xz-utils
-		log "unpacking linux-source-6.1"
+		need_pkgs "linux-source-$series" xz-utils
+		log "unpacking linux-source-$series"
 		rm -rf "$dir" && mkdir -p "$dir"
-		tar -C "$dir" --strip-components=1 -xf /usr/src/linux-source-6.1.tar.xz
+		tar -C "$dir" --strip-components=1 \
+			-xf "/usr/src/linux-source-$series.tar.xz"
 		touch "$dir/.done"
 	fi
 	echo "$dir"
