@@ -21,7 +21,9 @@
  *     -W S      S seconds (may be fractional) after the connection is up,
  *               write 64 bytes (left unacked when the peer is gone)
  *     -O S      S seconds after the connection is up, report the socket
- *               options again ("opts" line)
+ *               options again ("opts" line); -O sig: when SIGUSR1 comes
+ *               (the shell sends it after its policy write, so the order
+ *               holds however slow the VM is)
  *     -S S      S seconds after the connection is up, shutdown(SHUT_WR)
  *               ("shut" line): our FIN leaves, the socket stays open
  *     -H        hold on at EOF: report "eof" and keep the socket open
@@ -152,7 +154,7 @@ struct opts {
 	int repair_after;		/* -1: never */
 	int idle_after;			/* -1: never */
 	double write_after;		/* -W; -1: never */
-	double opts_after;		/* -O; -1: never */
+	double opts_after;		/* -O; -1: never, -2: on SIGUSR1 */
 	const char *down_if;		/* take this interface down at once */
 	double shut_after;		/* -S; -1: never */
 	double ka_off_after;		/* -K; -1: never */
@@ -414,6 +416,14 @@ static void link_down(const char *ifname)
 	say("link-down t=%.3f if=%s", now(), ifname);
 }
 
+static volatile sig_atomic_t got_usr1;
+
+static void on_usr1(int sig)
+{
+	(void)sig;
+	got_usr1 = 1;
+}
+
 /*
  * After the connection is up: block in read() until it ends or the -w
  * deadline, taking the -s samples and doing the -R silent close on time.
@@ -424,12 +434,20 @@ static void read_phase(int fd, const struct opts *o, double t0)
 	double repair = o->repair_after >= 0 ? t0 + o->repair_after : 0;
 	double wr = o->write_after >= 0 ? t0 + o->write_after : 0;
 	double op = o->opts_after >= 0 ? t0 + o->opts_after : 0;
+	int op_sig = o->opts_after == -2;
+	sigset_t nomask;
 	double sh = o->shut_after >= 0 ? t0 + o->shut_after : 0;
 	double ko = o->ka_off_after >= 0 ? t0 + o->ka_off_after : 0;
 	double pi = o->idle_every > 0 ? t0 + o->idle_every : 0;
 	int next_sample = 0, eof = 0, idle_sets = 0;
 	char buf[4096];
 
+	/*
+	 * SIGUSR1 stays blocked but for ppoll(), so that one sent before we
+	 * got there is not lost.
+	 */
+	sigprocmask(SIG_BLOCK, NULL, &nomask);
+	sigdelset(&nomask, SIGUSR1);
 	for (;;) {
 		/* After EOF with -H, only an error or hangup wakes us. */
 		struct pollfd pfd = { .fd = fd, .events = eof ? 0 : POLLIN };
@@ -455,7 +473,16 @@ static void read_phase(int fd, const struct opts *o, double t0)
 		t = now();
 		if (until)
 			ms = until > t ? (int)((until - t) * 1000) + 1 : 0;
-		r = poll(&pfd, 1, ms);
+		if (op_sig && got_usr1) {
+			op_sig = 0;
+			if (fd >= 0)
+				report(fd, "opts");
+		}
+		{
+			struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+			r = ppoll(&pfd, 1, ms < 0 ? NULL : &ts, &nomask);
+		}
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0)
@@ -651,7 +678,7 @@ static int peer_main(int argc, char **argv, int server)
 			o.write_after = atof(optarg);
 			break;
 		case 'O':
-			o.opts_after = atof(optarg);
+			o.opts_after = strcmp(optarg, "sig") ? atof(optarg) : -2;
 			break;
 		case 's':
 			if (o.nr_samples == MAX_SAMPLES)
@@ -1476,10 +1503,17 @@ int main(int argc, char **argv)
 		    "       synfin|cat|as|cgchurn|repair|lofill ...");
 	signal(SIGPIPE, SIG_IGN);
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	if (!strcmp(argv[1], "server"))
-		return peer_main(argc - 1, argv + 1, 1);
-	if (!strcmp(argv[1], "client"))
-		return peer_main(argc - 1, argv + 1, 0);
+	if (!strcmp(argv[1], "server") || !strcmp(argv[1], "client")) {
+		/* -O sig: SIGUSR1 waits, blocked, for read_phase()'s ppoll(). */
+		struct sigaction sa = { .sa_handler = on_usr1 };
+		sigset_t usr1;
+
+		sigemptyset(&usr1);
+		sigaddset(&usr1, SIGUSR1);
+		sigprocmask(SIG_BLOCK, &usr1, NULL);
+		sigaction(SIGUSR1, &sa, NULL);
+		return peer_main(argc - 1, argv + 1, argv[1][0] == 's');
+	}
 	if (!strcmp(argv[1], "write"))
 		return write_main(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "insmod"))
