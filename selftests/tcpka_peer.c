@@ -19,7 +19,8 @@
  *     -D IF     (server) take interface IF down right after accept(): the
  *               peer's probes are lost from then on
  *     -W S      S seconds (may be fractional) after the connection is up,
- *               write 64 bytes (left unacked when the peer is gone)
+ *               write 64 bytes (left unacked when the peer is gone); -W
+ *               sig: when SIGUSR1 comes (as -O sig)
  *     -O S      S seconds after the connection is up, report the socket
  *               options again ("opts" line); -O sig: when SIGUSR1 comes
  *               (the shell sends it after its policy write, so the order
@@ -416,7 +417,8 @@ static void link_down(const char *ifname)
 	say("link-down t=%.3f if=%s", now(), ifname);
 }
 
-static volatile sig_atomic_t got_usr1;
+/* Set only while ppoll() lets SIGUSR1 in: a call, so no volatile. */
+static sig_atomic_t got_usr1;
 
 static void on_usr1(int sig)
 {
@@ -434,7 +436,7 @@ static void read_phase(int fd, const struct opts *o, double t0)
 	double repair = o->repair_after >= 0 ? t0 + o->repair_after : 0;
 	double wr = o->write_after >= 0 ? t0 + o->write_after : 0;
 	double op = o->opts_after >= 0 ? t0 + o->opts_after : 0;
-	int op_sig = o->opts_after == -2;
+	int op_sig = o->opts_after == -2, wr_sig = o->write_after == -2;
 	sigset_t nomask;
 	double sh = o->shut_after >= 0 ? t0 + o->shut_after : 0;
 	double ko = o->ka_off_after >= 0 ? t0 + o->ka_off_after : 0;
@@ -455,6 +457,17 @@ static void read_phase(int fd, const struct opts *o, double t0)
 		int ms = -1, r;
 		ssize_t n;
 
+		/* -O sig, -W sig: SIGUSR1 came, they are due now. */
+		if (got_usr1) {
+			got_usr1 = 0;
+			if (op_sig)
+				op = now();
+			if (wr_sig)
+				wr = now();
+			op_sig = 0;
+			wr_sig = 0;
+		}
+
 		if (repair && (!until || repair < until))
 			until = repair;
 		if (wr && (!until || wr < until))
@@ -473,11 +486,6 @@ static void read_phase(int fd, const struct opts *o, double t0)
 		t = now();
 		if (until)
 			ms = until > t ? (int)((until - t) * 1000) + 1 : 0;
-		if (op_sig && got_usr1) {
-			op_sig = 0;
-			if (fd >= 0)
-				report(fd, "opts");
-		}
 		{
 			struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
 
@@ -675,7 +683,7 @@ static int peer_main(int argc, char **argv, int server)
 			o.down_if = optarg;
 			break;
 		case 'W':
-			o.write_after = atof(optarg);
+			o.write_after = strcmp(optarg, "sig") ? atof(optarg) : -2;
 			break;
 		case 'O':
 			o.opts_after = strcmp(optarg, "sig") ? atof(optarg) : -2;
