@@ -16,8 +16,8 @@
  * mode=force also holds after ESTABLISHED: when the application changes
  * SO_KEEPALIVE, TCP_KEEPIDLE, TCP_KEEPINTVL, TCP_KEEPCNT or TCP_USER_TIMEOUT
  * later, tcpka_reenforce() puts the policy's values back as the call
- * returns to user space, and the keepalive timer back on the policy's schedule (a round
- * in progress goes on where it was).
+ * returns to user space, and the keepalive timer back on the policy's
+ * schedule (a round in progress goes on where it was).
  *
  * A policy write also reaches sockets already established: tcpka_rearm_all()
  * walks the TCP established hash tables and, for each socket whose policy
@@ -275,9 +275,9 @@ void tcpka_enforce(struct sock *sk)
  *
  * Context: task_work of the task whose setsockopt() just returned, before
  * it is back in user space: process context, may sleep, socket referenced,
- * not locked. Takes the socket's spinlock as the kernel's own timers do
- * and leaves the socket alone if a user holds it (never waits on a socket
- * lock another task may hold for long, so that unload never waits on it).
+ * not locked. Takes the socket's lock as setsockopt() does (another thread
+ * of the application may own it for a moment; unload does not wait for
+ * this: the request holds a module reference).
  */
 void tcpka_reenforce(struct sock *sk, bool keepidle)
 {
@@ -291,9 +291,8 @@ void tcpka_reenforce(struct sock *sk, bool keepidle)
 	    pol.mode != TCPKA_MODE_FORCE || dry_run)
 		return;
 
-	spin_lock_bh(&sk->sk_lock.slock);
-	if (!sock_owned_by_user_nocheck(sk) &&
-	    ((1 << sk->sk_state) & TCPKA_PROBED_STATES) &&
+	lock_sock(sk);
+	if (((1 << sk->sk_state) & TCPKA_PROBED_STATES) &&
 	    (tcpka_differs(sk, &pol) ||
 	     (keepidle && READ_ONCE(inet_csk(sk)->icsk_probes_out)))) {
 		/*
@@ -311,7 +310,7 @@ void tcpka_reenforce(struct sock *sk, bool keepidle)
 			tcpka_trace_applied(sk, from, TCPKA_HOW_FORCE, false,
 					    true);
 	}
-	spin_unlock_bh(&sk->sk_lock.slock);
+	release_sock(sk);
 }
 
 /*

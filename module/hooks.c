@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Where tcpka attaches to the kernel. Observe, never replace: tracepoints
- * where the kernel has them, kprobes where it has none, nothing on the
- * per-packet path.
+ * where the kernel has them, ftrace callbacks on function entry where it
+ * has none, nothing on the per-packet path.
  *
  *   sock:inet_sock_set_state   synchronized (ESTABLISHED, or CLOSE_WAIT
  *                              straight from SYN_RECV): apply the policy;
@@ -22,19 +22,20 @@
  *   ftrace tcp_keepalive_timer entry: an answered round ends in ack
  *   ftrace tcp_set_keepalive   SO_KEEPALIVE=0: the round is cut short (only
  *                              setsockopt(SO_KEEPALIVE) calls it)
- *   kretprobe tcp_setsockopt, sock_setsockopt
+ *   ftrace tcp_setsockopt, sock_setsockopt
  *                              only while a mode=force policy exists: an
- *                              application changed a keepalive option, and
- *                              the policy is put back as the call returns
- *                              to user space (task_work; per call, only for
- *                              those options)
+ *                              application sets a keepalive option on a
+ *                              socket that policy covers, and the policy
+ *                              is put back as the call returns to user
+ *                              space (task_work; only for those options)
  *
- * The three "ftrace" hooks are ftrace callbacks, the mechanism kprobes on
- * ftrace use, without the kprobe rule that a hit while any kprobe handler
- * of the CPU runs is dropped: a keepalive timer that interrupts a
- * setsockopt kretprobe's handler is still seen. ftrace's own recursion
- * guard is per context (task, softirq, irq, NMI), so only a recursion in
- * the same context could skip a call; those, and the kretprobes' misses,
+ * The "ftrace" hooks are ftrace callbacks on the function's entry (what
+ * kprobes on ftrace use underneath), with ftrace's argument-only
+ * trampoline: no kprobe dispatch, no saving of every register, and not
+ * the kprobe rule that a hit while any kprobe handler of the CPU runs is
+ * dropped: a keepalive timer that interrupts a setsockopt hook is still
+ * seen. ftrace's own recursion guard is per context (task, softirq, irq,
+ * NMI), so only a recursion in the same context could skip a call; those
  * are hooks_missed in the stats file. No per-CPU state says which socket
  * a timer is working on: closes are classified from the socket's state.
  *
@@ -46,7 +47,6 @@
  */
 
 #include <linux/ftrace.h>
-#include <linux/kprobes.h>
 #include <linux/percpu.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
@@ -57,8 +57,9 @@
 #include <net/tcp.h>
 #include "tcpka_mod.h"
 
-/* The setsockopt kretprobes are registered (under tcpka_force_mutex). */
+/* The setsockopt hooks are registered (under tcpka_force_mutex). */
 static bool tcpka_force_hooked;
+static bool tcpka_reapply_pending(const struct sock *sk);
 
 /* A TCP socket of IPv4 or IPv6, an MPTCP subflow too. */
 static bool tcpka_is_tcp_or_subflow(const struct sock *sk)
@@ -191,16 +192,37 @@ static unsigned int tcpka_probes_in_wakeup(const struct sock *sk)
 	return between(tp->snd_up, tp->snd_una + 1, tp->snd_una + 0xFFFF) ? 2 : 1;
 }
 
+/*
+ * With ftrace's "args" trampoline (x86 has it) a callback gets the
+ * argument registers without the cost of saving all of them.
+ */
+#ifdef CONFIG_HAVE_DYNAMIC_FTRACE_WITH_ARGS
+#define TCPKA_FT_FLAGS	0
+#else
+#define TCPKA_FT_FLAGS	FTRACE_OPS_FL_SAVE_REGS
+#endif
+
+/* Argument @n of the traced function, at its entry. */
+static __always_inline unsigned long tcpka_ft_arg(struct ftrace_regs *fregs,
+						  unsigned int n)
+{
+#ifdef ftrace_regs_get_argument
+	return ftrace_regs_get_argument(fregs, n);
+#else
+	return regs_get_kernel_argument(&fregs->regs, n);
+#endif
+}
+
 /* Hook hits the ftrace callbacks could not take (recursion), since load. */
 static atomic_long_t tcpka_ft_missed = ATOMIC_LONG_INIT(0);
 
 /* int tcp_write_wakeup(struct sock *sk, int mib): the timer holds the lock. */
-static void tcpka_on_write_wakeup(struct pt_regs *regs)
+static void tcpka_on_write_wakeup(struct ftrace_regs *fregs)
 {
-	const struct sock *sk = (void *)regs_get_kernel_argument(regs, 0);
+	const struct sock *sk = (void *)tcpka_ft_arg(fregs, 0);
 	unsigned int n;
 
-	if ((int)regs_get_kernel_argument(regs, 1) != LINUX_MIB_TCPKEEPALIVE ||
+	if ((int)tcpka_ft_arg(fregs, 1) != LINUX_MIB_TCPKEEPALIVE ||
 	    !tcpka_is_tcp_or_subflow(sk))
 		return;
 	n = tcpka_probes_in_wakeup(sk);
@@ -224,20 +246,20 @@ static void tcpka_on_write_wakeup(struct pt_regs *regs)
  * would never end, and would hold its max_tracked slot for the socket's
  * life. It ends here, as a local close would end it.
  *
- * Except under a mode=force policy, for a call from setsockopt(): as the
- * call returns to user space, tcpka_reenforce() switches keepalive back
- * on, on the round's own schedule, so the round goes on. Should that not
- * happen (a missed kretprobe, hooks_missed), the round ends when the
- * socket closes.
+ * Except under a mode=force policy, for a call from setsockopt() that
+ * queued a re-apply: as the call returns to user space, tcpka_reenforce()
+ * switches keepalive back on, on the round's own schedule, so the round
+ * goes on. A call the request pool could not serve (hooks_missed) ends
+ * the round here.
  */
-static void tcpka_on_set_keepalive(struct pt_regs *regs)
+static void tcpka_on_set_keepalive(struct ftrace_regs *fregs)
 {
-	const struct sock *sk = (void *)regs_get_kernel_argument(regs, 0);
+	const struct sock *sk = (void *)tcpka_ft_arg(fregs, 0);
 
-	if ((int)regs_get_kernel_argument(regs, 1) || !tcpka_is_tcp(sk))
+	if ((int)tcpka_ft_arg(fregs, 1) || !tcpka_is_tcp(sk))
 		return;
-	if (in_task() && !(current->flags & PF_KTHREAD) &&
-	    READ_ONCE(tcpka_force_hooked) && tcpka_force_applies(sk))
+	if (in_task() && READ_ONCE(tcpka_force_hooked) &&
+	    tcpka_reapply_pending(sk))
 		return;
 	tcpka_track_event(sk, TCPKA_EV_KA_OFF);
 }
@@ -246,9 +268,9 @@ static void tcpka_on_set_keepalive(struct pt_regs *regs)
  * static void tcp_keepalive_timer(struct timer_list *t), on entry: before
  * the timer locks the socket, so the round's end is claimed (track.c).
  */
-static void tcpka_on_keepalive_timer(struct pt_regs *regs)
+static void tcpka_on_keepalive_timer(struct ftrace_regs *fregs)
 {
-	struct timer_list *t = (void *)regs_get_kernel_argument(regs, 0);
+	struct timer_list *t = (void *)tcpka_ft_arg(fregs, 0);
 	const struct sock *sk = &container_of(t, struct inet_connection_sock,
 					      icsk_keepalive_timer)->icsk_inet.sk;
 
@@ -259,34 +281,31 @@ static void tcpka_on_keepalive_timer(struct pt_regs *regs)
 
 struct tcpka_fthook {
 	char func[32];
-	void (*handler)(struct pt_regs *regs);
+	void (*handler)(struct ftrace_regs *fregs);
 	struct ftrace_ops ops;
 	bool optional;		/* the module loads without it */
 	bool registered;
 };
 
-/* The ftrace callback of every hook: arguments, recursion, then handler. */
+/* The ftrace callback of every hook: recursion, then the handler. */
 static void tcpka_ft_call(unsigned long ip, unsigned long parent_ip,
 			  struct ftrace_ops *op, struct ftrace_regs *fregs)
 {
-	struct pt_regs *regs = ftrace_get_regs(fregs);
 	int bit;
 
-	if (!regs)
-		return;
 	bit = ftrace_test_recursion_trylock(ip, parent_ip);
 	if (bit < 0) {
 		atomic_long_inc(&tcpka_ft_missed);
 		return;
 	}
-	container_of(op, struct tcpka_fthook, ops)->handler(regs);
+	container_of(op, struct tcpka_fthook, ops)->handler(fregs);
 	ftrace_test_recursion_unlock(bit);
 }
 
 #define TCPKA_FTHOOK(name, fn, opt) {					\
 	.func = name,							\
 	.handler = fn,							\
-	.ops = { .func = tcpka_ft_call, .flags = FTRACE_OPS_FL_SAVE_REGS }, \
+	.ops = { .func = tcpka_ft_call, .flags = TCPKA_FT_FLAGS },	\
 	.optional = opt,						\
 }
 
@@ -355,65 +374,38 @@ static bool tcpka_keepalive_opt(int level, int optname)
 		optname == TCP_KEEPCNT || optname == TCP_USER_TIMEOUT);
 }
 
-/* What a setsockopt kretprobe's entry leaves for its return handler. */
-struct tcpka_krp_data {
-	struct sock *sk;
-	bool keepidle;		/* the option was TCP_KEEPIDLE */
-};
-
-static int tcpka_krp_sockopt_entry(struct kretprobe_instance *ri,
-				   struct pt_regs *regs, struct sock *sk)
-{
-	int level = (int)regs_get_kernel_argument(regs, 1);
-	int optname = (int)regs_get_kernel_argument(regs, 2);
-
-	struct tcpka_krp_data *d = (void *)ri->data;
-
-	if (!sk || !tcpka_is_tcp(sk) || !tcpka_keepalive_opt(level, optname))
-		return 1;	/* no return handler */
-	d->sk = sk;
-	d->keepidle = level == SOL_TCP && optname == TCP_KEEPIDLE;
-	return 0;
-}
-
-static int tcpka_krp_tcp_sockopt_entry(struct kretprobe_instance *ri,
-				       struct pt_regs *regs)
-{
-	return tcpka_krp_sockopt_entry(ri, regs,
-				       (void *)regs_get_kernel_argument(regs, 0));
-}
-
-static int tcpka_krp_sock_sockopt_entry(struct kretprobe_instance *ri,
-					struct pt_regs *regs)
-{
-	struct socket *sock = (void *)regs_get_kernel_argument(regs, 0);
-
-	return tcpka_krp_sockopt_entry(ri, regs, sock->sk);
-}
-
 /*
  * Putting a mode=force policy back is done as the call returns to user
- * space (task_work), not in the kretprobe's handler: there preemption is
- * off, so the socket's lock (a sleeping lock on PREEMPT_RT) cannot be
- * taken, and releasing it with spin_unlock_bh() would run softirqs inside
- * a kprobe handler. Between the kretprobe and the return to user space the
- * task runs only the system call's exit, so the application's next call
- * already sees the policy. The requests come from a pool allocated at load
- * (4 per possible CPU; a task has at most one of ours pending): a handler
- * never allocates. One the pool cannot give counts in hooks_missed.
+ * space (task_work), after the application's call did what it does; not
+ * in the hook, where preemption is off, so that the socket's lock (a
+ * sleeping lock on PREEMPT_RT) cannot be taken, and releasing it with
+ * spin_unlock_bh() would run softirqs inside an ftrace callback.
+ *
+ * A request holds the socket and the module: a task can be kept from
+ * returning to user space (a ptrace stop at the syscall's exit), and
+ * rmmod then fails (EAGAIN, "in use") rather than wait for it. One
+ * io_uring_enter() can queue many requests on one task, so they come from
+ * a pool allocated at load (TCPKA_REAPPLY_PER_CPU per possible CPU): a
+ * hook never allocates. A call the pool cannot serve counts in hooks_missed, and a
+ * round its SO_KEEPALIVE=0 cut short then ends (tcpka_reapply_pending()).
  */
+#define TCPKA_REAPPLY_PER_CPU	16
+
 struct tcpka_reapply {
 	struct callback_head cb;
-	struct sock *sk;		/* referenced */
+	struct sock *sk;		/* referenced; NULL while free */
 	struct tcpka_reapply *next;	/* in the free list */
 	bool keepidle;
 };
 
 static struct tcpka_reapply *tcpka_reapply_pool;
+static unsigned int tcpka_reapply_nr;
 static struct tcpka_reapply *tcpka_reapply_free;	/* under the lock */
 static DEFINE_RAW_SPINLOCK(tcpka_reapply_lock);
-/* Requests handed to task_work and not yet run (unload waits for them). */
-static atomic_t tcpka_reapply_pending = ATOMIC_INIT(0);
+/* A request was ever queued: unload waits for RCU Tasks then. */
+static bool tcpka_reapply_used;
+/* Queued and not run yet (a failed load waits for them). */
+static atomic_t tcpka_reapply_queued = ATOMIC_INIT(0);
 static atomic_long_t tcpka_reapply_missed = ATOMIC_LONG_INIT(0);
 
 static struct tcpka_reapply *tcpka_reapply_get(void)
@@ -443,107 +435,142 @@ static void tcpka_reapply_put(struct tcpka_reapply *req)
 static void tcpka_reapply_run(struct callback_head *cb)
 {
 	struct tcpka_reapply *req = container_of(cb, struct tcpka_reapply, cb);
+	struct sock *sk = req->sk;
 
-	tcpka_reenforce(req->sk, req->keepidle);
-	sock_put(req->sk);
+	tcpka_reenforce(sk, req->keepidle);
+	WRITE_ONCE(req->sk, NULL);
 	tcpka_reapply_put(req);
-	/* Last: unload waits for this, then for the task to leave (RCU Tasks). */
-	atomic_dec(&tcpka_reapply_pending);
+	sock_put(sk);
+	atomic_dec(&tcpka_reapply_queued);
+	/*
+	 * Last: the module may go from here on; unload's RCU Tasks grace
+	 * period waits until this task has left these instructions.
+	 */
+	module_put(THIS_MODULE);
 }
 
-static int tcpka_krp_sockopt_return(struct kretprobe_instance *ri,
-				    struct pt_regs *regs)
+/*
+ * A re-apply of @sk is queued and has not run yet. Context: the hook on
+ * tcp_set_keepalive(), in the task that queued it, so that its store is
+ * seen; the scan is over a few requests per CPU, for SO_KEEPALIVE=0 only.
+ */
+static bool tcpka_reapply_pending(const struct sock *sk)
 {
-	struct tcpka_krp_data *d = (void *)ri->data;
+	unsigned int i;
+
+	for (i = 0; i < tcpka_reapply_nr; i++)
+		if (READ_ONCE(tcpka_reapply_pool[i].sk) == sk)
+			return true;
+	return false;
+}
+
+/*
+ * On entry of a setsockopt() of a keepalive option on a TCP socket that a
+ * mode=force policy covers: queue the re-apply. Whether the call then
+ * succeeds does not matter, the policy's values are put back either way.
+ */
+static void tcpka_on_sockopt(struct sock *sk, int level, int optname)
+{
 	struct tcpka_reapply *req;
 
 	/* A kernel thread never returns to user space to run the work. */
-	if (regs_return_value(regs) || (current->flags & PF_KTHREAD))
-		return 0;
+	if (!sk || !tcpka_keepalive_opt(level, optname) || !tcpka_is_tcp(sk) ||
+	    (current->flags & PF_KTHREAD) || !tcpka_force_applies(sk))
+		return;
+	/* Going away: no new request. */
+	if (!try_module_get(THIS_MODULE))
+		return;
 	req = tcpka_reapply_get();
 	if (!req) {
 		atomic_long_inc(&tcpka_reapply_missed);
-		return 0;
+		module_put(THIS_MODULE);
+		return;
 	}
-	/* The caller still holds the file, so the socket is alive. */
-	sock_hold(d->sk);
-	req->sk = d->sk;
-	req->keepidle = d->keepidle;
+	if (!READ_ONCE(tcpka_reapply_used))
+		WRITE_ONCE(tcpka_reapply_used, true);
+	/* The caller holds the file, so the socket is alive. */
+	sock_hold(sk);
+	req->keepidle = level == SOL_TCP && optname == TCP_KEEPIDLE;
+	WRITE_ONCE(req->sk, sk);
 	init_task_work(&req->cb, tcpka_reapply_run);
-	atomic_inc(&tcpka_reapply_pending);
+	atomic_inc(&tcpka_reapply_queued);
 	if (task_work_add(current, &req->cb, TWA_RESUME)) {
 		/* Exiting: nothing of the application runs after this. */
-		atomic_dec(&tcpka_reapply_pending);
-		sock_put(d->sk);
+		atomic_dec(&tcpka_reapply_queued);
+		WRITE_ONCE(req->sk, NULL);
 		tcpka_reapply_put(req);
+		sock_put(sk);
+		module_put(THIS_MODULE);
 	}
-	return 0;
 }
 
-static struct kretprobe tcpka_krp_sockopt[] = {
-	{
-		.kp.symbol_name	= "tcp_setsockopt",
-		.entry_handler	= tcpka_krp_tcp_sockopt_entry,
-		.handler	= tcpka_krp_sockopt_return,
-		.data_size	= sizeof(struct tcpka_krp_data),
-	},
-	{
-		.kp.symbol_name	= "sock_setsockopt",
-		.entry_handler	= tcpka_krp_sock_sockopt_entry,
-		.handler	= tcpka_krp_sockopt_return,
-		.data_size	= sizeof(struct tcpka_krp_data),
-	},
-};
+/* int tcp_setsockopt(struct sock *sk, int level, int optname, ...) */
+static void tcpka_on_tcp_setsockopt(struct ftrace_regs *fregs)
+{
+	tcpka_on_sockopt((void *)tcpka_ft_arg(fregs, 0),
+			 (int)tcpka_ft_arg(fregs, 1), (int)tcpka_ft_arg(fregs, 2));
+}
 
-static struct kretprobe *tcpka_krp_sockopt_ptrs[] = {
-	&tcpka_krp_sockopt[0], &tcpka_krp_sockopt[1],
+/* int sock_setsockopt(struct socket *sock, int level, int optname, ...) */
+static void tcpka_on_sock_setsockopt(struct ftrace_regs *fregs)
+{
+	struct socket *sock = (void *)tcpka_ft_arg(fregs, 0);
+
+	tcpka_on_sockopt(READ_ONCE(sock->sk), (int)tcpka_ft_arg(fregs, 1),
+			 (int)tcpka_ft_arg(fregs, 2));
+}
+
+static struct tcpka_fthook tcpka_ft_sockopt[] = {
+	TCPKA_FTHOOK("tcp_setsockopt", tcpka_on_tcp_setsockopt, false),
+	TCPKA_FTHOOK("sock_setsockopt", tcpka_on_sock_setsockopt, false),
 };
 
 /*
- * The setsockopt kretprobes exist only while some policy says mode=force:
- * with none, nothing of tcpka runs on any setsockopt() of the host. Policy
+ * The setsockopt hooks exist only while some policy says mode=force: with
+ * none, nothing of tcpka runs on any setsockopt() of the host. Policy
  * writes switch them under tcpka_force_mutex; tcpka_force_alive keeps a
  * write racing with unload from registering them after tcpka_hooks_exit().
  */
 static DEFINE_MUTEX(tcpka_force_mutex);
 static bool tcpka_force_alive;		/* between hooks init and exit */
 static bool tcpka_force_wanted;		/* a mode=force policy exists */
-/* Misses of earlier registrations (register_kprobe() zeroes nmissed). */
-static atomic_long_t tcpka_force_missed = ATOMIC_LONG_INIT(0);
+
+/*
+ * Their filters stay set from one registration to the next: only the
+ * final tcpka_force_hooks_stop() frees them (ftrace_free_filter() frees
+ * the hashes without resetting them, so an ops must not be set up again
+ * after it).
+ */
+static void tcpka_ft_sockopt_unregister(int n)
+{
+	while (--n >= 0)
+		unregister_ftrace_function(&tcpka_ft_sockopt[n].ops);
+}
 
 static int tcpka_force_hooks_set(bool on)
 {
-	struct kretprobe *rp;
+	struct tcpka_fthook *h;
 	int i, err;
 
 	lockdep_assert_held(&tcpka_force_mutex);
 	if (on == tcpka_force_hooked)
 		return 0;
 	if (!on) {
-		unregister_kretprobes(tcpka_krp_sockopt_ptrs,
-				      ARRAY_SIZE(tcpka_krp_sockopt_ptrs));
-		for (i = 0; i < ARRAY_SIZE(tcpka_krp_sockopt); i++) {
-			rp = &tcpka_krp_sockopt[i];
-			atomic_long_add(rp->kp.nmissed + rp->nmissed,
-					&tcpka_force_missed);
-			rp->kp.nmissed = 0;
-			rp->nmissed = 0;
-		}
+		/* Returns once no CPU runs a callback of ours any more. */
+		tcpka_ft_sockopt_unregister(ARRAY_SIZE(tcpka_ft_sockopt));
 		WRITE_ONCE(tcpka_force_hooked, false);
 		return 0;
 	}
-	for (i = 0; i < ARRAY_SIZE(tcpka_krp_sockopt); i++) {
-		rp = &tcpka_krp_sockopt[i];
-		/* A kprobe registers again only with its address cleared. */
-		rp->kp.addr = NULL;
-		rp->kp.flags = 0;
-		rp->maxactive = 4 * num_possible_cpus();
-	}
-	err = register_kretprobes(tcpka_krp_sockopt_ptrs,
-				  ARRAY_SIZE(tcpka_krp_sockopt_ptrs));
-	if (err) {
-		pr_err("tcpka: kretprobes on setsockopt: %d\n", err);
-		return err;
+	for (i = 0; i < ARRAY_SIZE(tcpka_ft_sockopt); i++) {
+		h = &tcpka_ft_sockopt[i];
+		err = ftrace_set_filter(&h->ops, h->func, strlen(h->func), 1);
+		if (!err)
+			err = register_ftrace_function(&h->ops);
+		if (err) {
+			pr_err("tcpka: ftrace hook on %s: %d\n", h->func, err);
+			tcpka_ft_sockopt_unregister(i);
+			return err;
+		}
 	}
 	WRITE_ONCE(tcpka_force_hooked, true);
 	return 0;
@@ -569,7 +596,7 @@ int tcpka_hooks_force(bool on)
 
 static int tcpka_reapply_init(void)
 {
-	unsigned int i, n = 4 * num_possible_cpus();
+	unsigned int i, n = TCPKA_REAPPLY_PER_CPU * num_possible_cpus();
 
 	tcpka_reapply_pool = kcalloc(n, sizeof(*tcpka_reapply_pool),
 				     GFP_KERNEL);
@@ -577,21 +604,23 @@ static int tcpka_reapply_init(void)
 		return -ENOMEM;
 	for (i = 0; i < n; i++)
 		tcpka_reapply_put(&tcpka_reapply_pool[i]);
+	tcpka_reapply_nr = n;
 	return 0;
 }
 
 /*
- * Once the kretprobes are gone: every request queued runs as its task
- * returns to user space, which nothing delays (the system call is over).
- * Then RCU Tasks waits until each task that ran one has left its last
- * instructions (a voluntary switch or user mode), before the module's
- * text goes.
+ * Unload: every request held a module reference, so none is left (a load
+ * that fails does not wait for references: it waits here). Then RCU Tasks
+ * waits until each task that ran one has left its last instructions (a
+ * voluntary switch or user mode), before the module's text goes.
  */
 static void tcpka_reapply_exit(void)
 {
-	while (atomic_read(&tcpka_reapply_pending))
+	while (atomic_read(&tcpka_reapply_queued))
 		schedule_timeout_uninterruptible(1);
-	synchronize_rcu_tasks();
+	if (READ_ONCE(tcpka_reapply_used))
+		synchronize_rcu_tasks();
+	tcpka_reapply_nr = 0;
 	kfree(tcpka_reapply_pool);
 	tcpka_reapply_pool = NULL;
 	tcpka_reapply_free = NULL;
@@ -599,10 +628,14 @@ static void tcpka_reapply_exit(void)
 
 static void tcpka_force_hooks_stop(void)
 {
+	int i;
+
 	mutex_lock(&tcpka_force_mutex);
 	tcpka_force_alive = false;
 	tcpka_force_hooks_set(false);
 	mutex_unlock(&tcpka_force_mutex);
+	for (i = 0; i < ARRAY_SIZE(tcpka_ft_sockopt); i++)
+		ftrace_free_filter(&tcpka_ft_sockopt[i].ops);
 }
 
 struct tcpka_tracepoint {
@@ -611,10 +644,11 @@ struct tcpka_tracepoint {
 	struct tracepoint *tp;
 };
 
+/* Unregistered in reverse order: tcp_destroy_sock goes last. */
 static struct tcpka_tracepoint tcpka_tps[] = {
+	{ "tcp_destroy_sock", tcpka_tp_destroy_sock },
 	{ "inet_sock_set_state", tcpka_tp_set_state },
 	{ "tcp_receive_reset", tcpka_tp_receive_reset },
-	{ "tcp_destroy_sock", tcpka_tp_destroy_sock },
 	{ "cgroup_mkdir", tcpka_policy_cgroup_mkdir },
 	{ "cgroup_rmdir", tcpka_policy_cgroup_rmdir },
 };
@@ -704,21 +738,14 @@ void tcpka_hooks_exit(void)
 }
 
 /**
- * tcpka_hooks_missed - kprobe hits dropped since load, host-wide
+ * tcpka_hooks_missed - hook calls not handled since load, host-wide
  *
- * A kprobe hit while another kprobe handler runs on the same CPU is not
- * handled, only counted (struct kprobe.nmissed; for a kretprobe also the
- * returns it had no instance for).
+ * An ftrace callback called again in the same context on its CPU is not
+ * handled, only counted (ftrace's recursion guard); so is a mode=force
+ * re-apply the request pool had no room for.
  */
 unsigned long tcpka_hooks_missed(void)
 {
-	unsigned long n = atomic_long_read(&tcpka_ft_missed);
-	int i;
-
-	n += atomic_long_read(&tcpka_force_missed);
-	n += atomic_long_read(&tcpka_reapply_missed);
-	for (i = 0; i < ARRAY_SIZE(tcpka_krp_sockopt); i++)
-		n += READ_ONCE(tcpka_krp_sockopt[i].kp.nmissed) +
-		     READ_ONCE(tcpka_krp_sockopt[i].nmissed);
-	return n;
+	return atomic_long_read(&tcpka_ft_missed) +
+	       atomic_long_read(&tcpka_reapply_missed);
 }

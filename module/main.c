@@ -14,7 +14,7 @@
  *   rst      the peer answered with RST: it lost the connection's state;
  *   timeout  no answer after cnt probes: a half-open connection, closed.
  *
- * Everything is observed through tracepoints and kprobes that fire per
+ * Everything is observed through tracepoints and ftrace callbacks that fire per
  * state change and per keepalive timer event, never per packet; the kernel
  * does the probing with its own timer, on the socket's ordinary settings.
  *
@@ -56,6 +56,8 @@ err_netns:
 	tcpka_stats_stop();
 	tcpka_netns_exit();
 err_track:
+	/* A policy write to a namespace that was set up may have queued one. */
+	tcpka_policy_stop();
 	tcpka_stats_exit();
 	tcpka_track_exit();
 err_policy:

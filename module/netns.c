@@ -4,9 +4,10 @@
  * log_verdicts), the /proc/net/tcpka directory and the counters.
  *
  * Hooks reach a namespace's state through tcpka_pernet() inside an RCU
- * read-side section (tracepoint and kprobe handlers run with preemption
- * off). A namespace on its way out is first marked dead, then one RCU grace
- * period passes for the whole batch, and only then are its counters freed.
+ * read-side section (tracepoint handlers and ftrace callbacks run with
+ * preemption off). A namespace on its way out is first marked dead, then
+ * one RCU grace period passes for the whole batch, and only then are its
+ * counters freed.
  */
 
 #include <linux/capability.h>

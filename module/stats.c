@@ -64,7 +64,7 @@ static void tcpka_spare_put(struct tcpka_row *row)
 	raw_spin_lock_irqsave(&tcpka_spare_lock, flags);
 	row->node.next = (struct hlist_node *)tcpka_spares;
 	tcpka_spares = row;
-	tcpka_nr_spares++;
+	WRITE_ONCE(tcpka_nr_spares, tcpka_nr_spares + 1);
 	raw_spin_unlock_irqrestore(&tcpka_spare_lock, flags);
 }
 
@@ -91,7 +91,7 @@ static struct tcpka_row *tcpka_spare_get(void)
 	row = tcpka_spares;
 	if (row) {
 		tcpka_spares = (struct tcpka_row *)row->node.next;
-		tcpka_nr_spares--;
+		WRITE_ONCE(tcpka_nr_spares, tcpka_nr_spares - 1);
 	}
 	raw_spin_unlock_irqrestore(&tcpka_spare_lock, flags);
 	if (READ_ONCE(tcpka_spares_on) == 1)

@@ -164,7 +164,7 @@ static unsigned int tcpka_pool_add(unsigned int n)
 		raw_spin_lock_irqsave(&tcpka_pool_lock, flags);
 		WRITE_ONCE(r->next, tcpka_pool);
 		tcpka_pool = (unsigned long)r;
-		tcpka_pool_nr++;
+		WRITE_ONCE(tcpka_pool_nr, tcpka_pool_nr + 1);
 		raw_spin_unlock_irqrestore(&tcpka_pool_lock, flags);
 	}
 	return i;
@@ -196,7 +196,7 @@ static void tcpka_trim_fn(struct work_struct *work)
 		if (tcpka_pool != TCPKA_POOL_END) {
 			r = (struct tcpka_round *)tcpka_pool;
 			tcpka_pool = READ_ONCE(r->next);
-			tcpka_pool_nr--;
+			WRITE_ONCE(tcpka_pool_nr, tcpka_pool_nr - 1);
 		}
 		raw_spin_unlock_irqrestore(&tcpka_pool_lock, flags);
 		if (!r)
@@ -236,7 +236,7 @@ static struct tcpka_round *tcpka_round_get(void)
 	if (tcpka_pool != TCPKA_POOL_END) {
 		r = (struct tcpka_round *)tcpka_pool;
 		tcpka_pool = READ_ONCE(r->next);
-		tcpka_pool_nr--;
+		WRITE_ONCE(tcpka_pool_nr, tcpka_pool_nr - 1);
 	}
 	low = tcpka_pool_nr < TCPKA_POOL_LOW;
 	raw_spin_unlock_irqrestore(&tcpka_pool_lock, flags);
@@ -248,16 +248,26 @@ static struct tcpka_round *tcpka_round_get(void)
 	return r;
 }
 
-/* Back to the pool; its key no longer live. */
+/*
+ * Back to the pool; its key no longer live. A pool grown far beyond what
+ * the rounds in progress need (a reserve, or records GFP_ATOMIC gave) is
+ * trimmed later in process context.
+ */
 static void tcpka_round_put(struct tcpka_round *r)
 {
 	unsigned long flags;
+	bool big;
 
 	raw_spin_lock_irqsave(&tcpka_pool_lock, flags);
 	WRITE_ONCE(r->next, tcpka_pool);
 	tcpka_pool = (unsigned long)r;
-	tcpka_pool_nr++;
+	WRITE_ONCE(tcpka_pool_nr, tcpka_pool_nr + 1);
+	big = tcpka_pool_nr > 2 * (TCPKA_POOL_FILL +
+				   atomic_read(&tcpka_nr_rounds));
 	raw_spin_unlock_irqrestore(&tcpka_pool_lock, flags);
+	if (big && READ_ONCE(tcpka_pool_on))
+		queue_delayed_work(system_unbound_wq, &tcpka_trim_work,
+				   30 * HZ);
 }
 
 /* The live record of @key (| TCPKA_LIVE). Context: rcu_read_lock(). */
@@ -601,9 +611,9 @@ static void tcpka_round_end(const struct sock *sk, enum tcpka_outcome out,
  * @sk: a TCP socket
  * @ev: what happened
  *
- * Context: tracepoint or kprobe handler; sleeps never. The events of one
- * socket are serialised by its lock, but for the keepalive timer's entry
- * (before the timer takes it): the claim on the record decides.
+ * Context: tracepoint handler or ftrace callback; sleeps never. The events
+ * of one socket are serialised by its lock, but for the keepalive timer's
+ * entry (before the timer takes it): the claim on the record decides.
  */
 void tcpka_track_event(const struct sock *sk, enum tcpka_event ev)
 {
