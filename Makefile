@@ -38,6 +38,9 @@ check:
 bench:
 	./scripts/bench.sh
 
+soak:
+	./scripts/soak.sh
+
 # Only what builds the module: no tests, no build/ tree.
 dkms-install:
 	command -v dkms >/dev/null || { echo "dkms is not installed (apt-get install dkms)" >&2; exit 1; }
@@ -93,5 +96,5 @@ clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null || true
 	rm -rf build
 
-.PHONY: all modules install demo check bench clean dkms-install dkms-remove dkms-source \
+.PHONY: all modules install demo check bench soak clean dkms-install dkms-remove dkms-source \
 	install-tools deb

@@ -23,6 +23,8 @@ PARALLEL="keepalive_on_v4 keepalive_on_v6 ack_v4 ack_v6 rst_v4 rst_v6
 SERIAL_LAST="tcpkactl policy_file policy_perms cgns_v4 cgns_v6 unpriv_v4
 	unpriv_v6 kernsock reclaim_v4 reclaim_v6 exact unload_churn rmmod_midround
 	unload"
+# Run only when named (--only): scripts/soak.sh.
+ON_REQUEST="soak"
 
 mod_load() {
 	if [ "${SKIP_LOAD:-0}" = 1 ]; then
@@ -32,9 +34,21 @@ mod_load() {
 	"$PEER" insmod "$KO" "$@"
 }
 
+# A mode=force re-apply in flight (queued by a setsockopt(), run as that
+# call returns to user space) holds a module reference: rmmod fails with
+# EAGAIN meanwhile. Tried again (up to 50 times, 0.1 s apart); the extra
+# attempts are added to $D/rmmod_retries.
 mod_unload() {
+	local i=0
 	[ "${SKIP_LOAD:-0}" = 1 ] && return 0
-	rmmod tcpka
+	until rmmod tcpka 2>"$D/rmmod.err"; do
+		grep -q 'in use\|unavailable\|busy' "$D/rmmod.err" &&
+			[ $i -lt 50 ] || { cat "$D/rmmod.err"; return 1; }
+		i=$((i + 1))
+		sleep 0.1
+	done
+	[ $i -gt 0 ] && echo $i >>"$D/rmmod_retries"
+	return 0
 }
 
 # sleep_until T: sleep until /proc/uptime reaches T.
@@ -1689,7 +1703,7 @@ rounds_done() {
 # must have ended in exactly one outcome. Counted, not timed: the end is
 # waited for, then compared exactly.
 t_exact() {
-	local cgs=/tcpka.slice/$T a n=${EXACT_N:-3000} flaps=20000 i started done
+	local cgs=/tcpka.slice/$T a n=${EXACT_N:-10000} flaps=20000 i started done
 	# The debug kernel (SLOW > 1) stalls with thousands of sockets probing
 	# every second under TCG, with or without tcpka: fewer there.
 	if [ "${SLOW:-1}" -gt 1 ]; then
@@ -1777,6 +1791,53 @@ t_unload_churn() {
 	expect_eq "insmod at the end" "$r" ok
 }
 
+# --- soak: load/unload cycles under connection churn --------------------
+# Not in the default run (scripts/soak.sh runs it: --only soak).
+# Connect/close churn and a loop setting keepalive options on a socket
+# run in a mode=force cgroup the whole time; each cycle loads tcpka,
+# writes the policy, opens SOAK_N connections in another policy cgroup
+# (re-armed when the policy changes), lets their rounds start, and
+# unloads tcpka with all of it going on. SOAK_CYCLES times (200).
+t_soak() {
+	local cgs=/tcpka.slice/$T a n=${SOAK_N:-300} c r
+	local cycles=${SOAK_CYCLES:-200}
+	[ "${SLOW:-1}" -gt 1 ] && n=${SOAK_N:-100}
+	cg_make "$cgs/srv" "$cgs/churn" "$cgs/a"
+	pair "" 0
+	a=$(srv_addr 4 0)
+	ulimit -n $((n * 2 + 1024))
+	# 7002 closes what it accepts silently: the cycles' sockets are
+	# half-open, their probes answered by RSTs.
+	bg sink "$cgs/srv" "s$N" $BENCH sink "$a" 7001
+	bg sinkr "$cgs/srv" "s$N" $BENCH sink "$a" 7002 repair
+	wait_line sink listening && wait_line sinkr listening || return
+	bg churn "$cgs/churn" "c$N" sh -c \
+		"while :; do $BENCH churn 500 >/dev/null || exit 1; done"
+	bg flap "$cgs/churn" "c$N" $BENCH flap 1000000000 "$a" 7001
+	for c in $(seq 1 "$cycles"); do
+		if [ ! -e $PROC ]; then
+			r=$(mod_load)
+			[ "$r" = ok ] || { fail "cycle $c: insmod: $r"; return; }
+		fi
+		set_policy "set $cgs/churn idle=1 intvl=1 cnt=2 mode=force\nset $cgs/a idle=1 intvl=1 cnt=3"
+		bg half "$cgs/a" "c$N" $BENCH halfopen "$n" "$a" 7002 900
+		wait_line half connected 300 || return
+		set_policy "set $cgs/a idle=1 intvl=2 cnt=3"
+		sleep 1
+		mod_unload || { fail "cycle $c: rmmod"; return; }
+		[ -e $PROC ] && { fail "cycle $c: $PROC still there"; return; }
+		kill "$(cat "$D/half.pid")"
+		wait "$(cat "$D/half.pid")" 2>/dev/null
+		[ -e "$D/churn.pid" ] && kill -0 "$(cat "$D/churn.pid")" ||
+			{ fail "cycle $c: the churn loop died"; return; }
+	done
+	r=$(cat "$D/rmmod_retries" 2>/dev/null | awk '{ n += $1 } END { print n + 0 }')
+	say "soak: $cycles cycles, $n sockets each, rmmod tried again $r times"
+	echo "[$T] info: $cycles cycles, rmmod tried again $r times" >/dev/console
+	r=$(mod_load)
+	expect_eq "insmod at the end" "$r" ok
+}
+
 # --- the end: rmmod -----------------------------------------------------
 t_unload() {
 	[ -e $PROC/stats ] || fail "module not loaded before the final rmmod"
@@ -1844,7 +1905,7 @@ selected() {
 
 ONLY=$(echo "$*" | tr ',' ' ')
 for t in $ONLY; do
-	case " $(echo $SERIAL_FIRST $PARALLEL $SERIAL_LAST) " in
+	case " $(echo $SERIAL_FIRST $PARALLEL $SERIAL_LAST $ON_REQUEST) " in
 	*" $t "*) ;;
 	*) echo "TCPKA-ERROR unknown test $t" ;;
 	esac
@@ -1853,6 +1914,9 @@ mkdir -p "$OUT" "$CG/tcpka.slice"
 plan=
 for t in $SERIAL_FIRST $PARALLEL $SERIAL_LAST; do
 	selected "$t" && plan="$plan $t"
+done
+for t in $ON_REQUEST; do
+	case " $ONLY " in *" $t "*) plan="$plan $t" ;; esac
 done
 emit "PLAN$plan"
 
@@ -1885,5 +1949,9 @@ for p in $pids; do wait "$p"; done
 for t in $SERIAL_LAST; do
 	i=$((i + 1))
 	selected "$t" && run_test "$t" $i
+done
+for t in $ON_REQUEST; do
+	i=$((i + 1))
+	case " $ONLY " in *" $t "*) run_test "$t" $i ;; esac
 done
 emit "DONE"
