@@ -1,55 +1,88 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # make bench: one boot of Debian's kernel under QEMU runs the workloads of
-# selftests/tcpka_bench.c without tcpka and with tcpka (a mode=force policy
-# on every socket), alternated three times; prints each workload's median
-# with tcpka as a ratio to the median without it, and the spread of the
-# runs without it (TCG emulation is noisy: a ratio within that spread is
-# no measurable difference). Then a scale run: 20000 half-open connections
-# of one cgroup, one policy write re-arming them all, and the time to read
-# /proc/net/tcpka/probing with 20000 rows. TCPKA_BENCH_KERNEL=6.12 picks the
-# other kernel.
+# selftests/tcpka_bench.c on the stock kernel, with a BPF peer (a cgroup
+# sockops program setting the same keepalive: selftests/bpf/) and with
+# tcpka (mode=default and mode=force policies), alternated three times;
+# prints each workload's median as a ratio to the stock kernel's median,
+# and the spread of the stock runs (TCG emulation is noisy: a ratio within
+# that spread is no measurable difference). The keepalive storms print
+# their probe counts too: equal counts prove equal work. Then a scale run:
+# 100000 half-open connections of one cgroup, one policy write re-arming
+# them all, and the time to read /proc/net/tcpka/probing with 100000 rows.
+# TCPKA_BENCH_KERNEL=6.12 picks the other kernel.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
+
+# The BPF peer: clang and libbpf from Debian, built on first use.
+need_pkgs clang libbpf-dev libelf-dev zlib1g-dev gcc libc6-dev
+bpfdir=$TCPKA_TOP/selftests/bpf
+sum=$(cat "$bpfdir"/tcpka_ka.bpf.c "$bpfdir"/tcpka_bpfload.c | sha256sum | cut -c1-16)
+obj=$TCPKA_CACHE/bpf-$sum/tcpka_ka.bpf.o
+loader=$TCPKA_CACHE/bpf-$sum/tcpka_bpfload
+if [ ! -x "$loader" ]; then
+	log "building the BPF peer"
+	mkdir -p "$TCPKA_CACHE/bpf-$sum"
+	clang -O2 -g -target bpf -I/usr/include/x86_64-linux-gnu -Wall -Werror \
+		-c "$bpfdir/tcpka_ka.bpf.c" -o "$obj"
+	gcc -static -O2 -Wall -Wextra -Werror -o "$loader.tmp" \
+		"$bpfdir/tcpka_bpfload.c" -lbpf -lelf -lz
+	mv "$loader.tmp" "$loader"
+fi
 
 krel=$(krel_for "${TCPKA_BENCH_KERNEL:-6.1}")
 out=$TCPKA_TOP/build/bench-$krel.log
 mkdir -p "$TCPKA_TOP/build"
-vm_run "${TCPKA_BENCH_KERNEL:-6.1}" "$TCPKA_TOP/selftests/bench.sh" >"$out" 2>&1 ||
+# TCPKA_BENCH_SIZES="RUNS=1 STORM=2000 SECS=3 HALF=5000": a quick run, to
+# try the benchmark itself out.
+run=$TCPKA_TOP/build/bench-run.sh
+{
+	echo "#!/bin/sh"
+	for kv in ${TCPKA_BENCH_SIZES:-}; do echo "export $kv"; done
+	echo ". /selftests/bench.sh"
+} >"$run"
+vm_run "${TCPKA_BENCH_KERNEL:-6.1}" "$run" \
+	--file "$obj" --file "$loader" --mem 2048 --timeout 3600 >"$out" 2>&1 ||
 	{ cat "$out"; die "the benchmark VM failed"; }
 
 echo "tcpka benchmark on $krel (QEMU TCG, 2 vCPUs), $(date -u +%F)"
 awk '
 function median(p, w,    i, j, t, a, k) {
 	k = cnt[p, w]
+	if (!k) return 0
 	for (i = 1; i <= k; i++) a[i] = v[p, w, i]
 	for (i = 1; i <= k; i++) for (j = i + 1; j <= k; j++)
 		if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
 	lo = a[1]; hi = a[k]
 	return k % 2 ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2
 }
+function ratio(x, a) { return a ? x / a : 0 }
 $1 == "BENCH" { v[$2, $3, ++cnt[$2, $3]] = $4; unit[$3] = $5
 	if (!seen[$3]++) order[n++] = $3 }
 $1 == "STATS" { stats = stats "  " $2 " " $3 "\n" }
 $1 == "SCALE" && $3 == "policy-write" { scale = scale sprintf("  one policy write re-arming %d established sockets: %s ms\n", $2, $4) }
 $1 == "SCALE" && $3 == "readfile" { scale = scale sprintf("  /proc/net/tcpka/probing with %d rows (+ header: %s): read in %s ms\n", $2, $6, $4) }
-$1 == "SCALESTATS" && ($2 == "sockets_rearmed" || $2 == "rounds_started" || $2 == "track_overflow") { scale = scale "    " $2 " " $3 "\n" }
+$1 == "SCALESTATS" && ($2 == "sockets_rearmed" || $2 == "rounds_started" || $2 == "rounds_in_progress" || $2 == "probes_sent" || $2 == "track_overflow" || $2 == "TCPKeepAlive") { scale = scale "    " $2 " " $3 "\n" }
+$1 == "SCALEMEM" { scale = scale "    after: " $2 " " $3 " " $4 "\n" }
 END {
-	printf "%-12s %16s %16s %16s %7s %7s %7s\n", "workload", "without tcpka",
-		"policy default", "policy force", "ratio d", "ratio f", "spread"
+	printf "%-17s %10s %10s %10s %10s %6s %6s %6s %6s\n", "workload", "stock",
+		"BPF", "default", "force", "BPF", "def", "force", "spread"
 	for (i = 0; i < n; i++) {
 		w = order[i]
+		b = median("bpf", w)
 		d = median("default", w)
-		b = median("with", w)
+		f = median("with", w)
 		a = median("without", w)
 		sp = a ? 100 * (hi - lo) / a : 0
-		printf "%-12s %10.1f %-5s %10.1f %-5s %10.1f %-5s %7.3f %7.3f %6.1f%%\n",
-			w, a, unit[w], d, unit[w], b, unit[w], a ? d / a : 0,
-			a ? b / a : 0, sp
+		printf "%-17s %10.1f %10.1f %10.1f %10.1f %6.3f %6.3f %6.3f %5.1f%%  %s\n",
+			w, a, b, d, f, ratio(b, a), ratio(d, a), ratio(f, a), sp, unit[w]
 	}
-	print "medians of 3 runs each, alternated in one boot; ratio d, f: with a"
-	print "mode=default / mode=force policy on / over without tcpka;"
-	print "spread: (max - min) / median of the runs without tcpka"
+	print "medians of the runs, alternated in one boot: stock kernel, BPF peer,"
+	print "tcpka with a mode=default and a mode=force policy; the ratios are"
+	print "over stock; spread: (max - min) / median of the stock runs."
+	print "storm*: non-idle CPU of the VM (ms) in the window, -tick: the same"
+	print "sampled by the tick (/proc/stat), -probes: TCPKeepAlive in the window"
+	print "(equal counts: equal work); churn-cpu: non-idle CPU per connection"
 	printf "tcpka counters of the last run with it:\n%s", stats
 	printf "scale (half-open connections of one cgroup):\n%s", scale
 }' "$out"

@@ -184,14 +184,16 @@ linux_source() {
 	echo "$dir"
 }
 
-# vm_run SERIES SCRIPT: build tcpka.ko for Debian's SERIES kernel and run
-# SCRIPT (busybox sh) in a QEMU VM booting that kernel; its output on stdout.
+# vm_run SERIES SCRIPT [VM-TEST OPTIONS]: build tcpka.ko for Debian's SERIES
+# kernel and run SCRIPT (busybox sh) in a QEMU VM booting that kernel; its
+# output on stdout.
 vm_run() {
-	local krel ko
-	krel=$(krel_for "$1")
+	local krel ko series=$1 script=$2
+	shift 2
+	krel=$(krel_for "$series")
 	fetch_kernel "$krel" >/dev/null
-	ko=$("$TCPKA_TOP/scripts/build.sh" "$1" | tail -1)
+	ko=$("$TCPKA_TOP/scripts/build.sh" "$series" | tail -1)
 	log "booting Debian's $krel under QEMU (TCG)"
 	"$TCPKA_TOP/scripts/vm-test.sh" --kernel "$(kernel_image "$krel")" \
-		--modules "$(kernel_modules "$krel")" --ko "$ko" --run "$2"
+		--modules "$(kernel_modules "$krel")" --ko "$ko" --run "$script" "$@"
 }

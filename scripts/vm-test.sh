@@ -5,7 +5,7 @@
 #   scripts/vm-test.sh --kernel VMLINUZ --modules LIBMODULES_DIR --ko TCPKA_KO
 #                      [--debug] [--only NAME...] [--log FILE]
 #                      [--timeout SECS] [--jobs N] [--skip-load]
-#                      [--run SCRIPT]
+#                      [--run SCRIPT] [--mem MB] [--file PATH]...
 #
 #   --kernel    the kernel image (Debian's vmlinuz-*, or a debug bzImage)
 #   --modules   its lib/modules/<release> directory: the Debian modules the
@@ -28,6 +28,8 @@
 #               it prints; fails if it exits non-zero, prints a line
 #               starting with TCPKA-ERROR, the VM does not finish or the
 #               kernel reports a bug
+#   --mem       the VM's memory (default 1024 MB)
+#   --file      copy PATH into the VM's /selftests/ too (may repeat)
 #
 # Prints "ok NAME" or "not ok NAME: reason" per test and a summary; exits 0
 # only if every test passed and the VM finished. The tests are listed in
@@ -43,7 +45,8 @@ set -euo pipefail
 usage() { sed -n '3,39p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
 kernel='' moddir='' ko='' debug=0 log='' timeout='' jobs='' skip_load=0 run=
-only=()
+mem=1024
+only=() files=()
 while [ $# -gt 0 ]; do
 	case $1 in
 	--kernel) kernel=$2; shift 2 ;;
@@ -55,6 +58,8 @@ while [ $# -gt 0 ]; do
 	--jobs) jobs=$2; shift 2 ;;
 	--skip-load) skip_load=1; shift ;;
 	--run) run=$2; shift 2 ;;
+	--mem) mem=$2; shift 2 ;;
+	--file) files+=("$2"); shift 2 ;;
 	--only)
 		shift
 		while [ $# -gt 0 ] && [ "${1#--}" = "$1" ]; do
@@ -186,6 +191,7 @@ cp "$SELF"/*.sh "$TCPKA_TOP/scripts/tcpkactl" "$r/selftests/"
 [ -n "$run" ] && cp "$run" "$r/selftests/run.sh"
 cp "$peer_bin" "$r/selftests/tcpka_peer"
 cp "$bench_bin" "$r/selftests/tcpka_bench"
+for f in "${files[@]}"; do cp "$f" "$r/selftests/"; done
 cp "$ko" "$r/tcpka/tcpka.ko"
 # The kernel-socket module scripts/build.sh builds beside tcpka.ko.
 ksock_ko=$(dirname "$ko")/../ksock/tcpka_ksock.ko
@@ -219,7 +225,7 @@ done
 log "booting $(basename "$kernel") (timeout ${timeout}s)"
 start=$(date +%s)
 set +e
-timeout -k 5 "$timeout" qemu-system-x86_64 -accel tcg -smp 2 -m 1024 \
+timeout -k 5 "$timeout" qemu-system-x86_64 -accel tcg -smp 2 -m "$mem" \
 	-nic none -nographic -no-reboot -monitor none \
 	-serial stdio -serial "file:$results" \
 	-kernel "$kernel" -initrd "$work/initrd.gz" -append "$append" \

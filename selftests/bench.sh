@@ -1,15 +1,45 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
-# make bench, inside the VM: the same workloads without tcpka and with
-# tcpka (a policy on every socket, mode=default and mode=force), alternated
-# three times in one boot. Prints "BENCH <without|default|with> <workload>
-# <value> <unit>" lines;
-# the host side (scripts/bench.sh) turns them into ratios.
+# make bench, inside the VM: the same workloads on the stock kernel, with
+# the BPF peer (selftests/bpf/tcpka_ka.bpf.c, a cgroup sockops program
+# setting the same keepalive) and with tcpka (mode=default and mode=force
+# policies), alternated $RUNS times in one boot. Every workload runs in
+# cgroup /bench.slice/cli, which the policy and the BPF program cover;
+# servers that must stay uncovered run in /bench.slice/srv. Prints
+# "BENCH <without|bpf|default|with> <workload> <value> <unit>" lines; the
+# host side (scripts/bench.sh) turns them into ratios.
 
 B=/selftests/tcpka_bench
+P=/selftests/tcpka_peer
+L=/selftests/tcpka_bpfload
+RUNS=${RUNS:-3}
+STORM=${STORM:-10000}
+SECS=${SECS:-8}
+HALF=${HALF:-100000}
+CG=/sys/fs/cgroup/bench.slice
+POLICY="idle=1 intvl=1 cnt=5"
 /sbin/ip link set lo up
-ulimit -n 16384
+ulimit -n 32768
+mkdir -p $CG/cli $CG/srv $CG/half $CG/other
+echo $$ >$CG/cli/cgroup.procs
+# The peers of the dead half: netns sB behind a veth, its end taken down.
+$P pair cB sB vcB vsB 10.99.0.1 10.99.0.2 fd00:99::1 fd00:99::2 >/dev/null
 
+# sink [repair]: a sink in netns sB on ports 9000-9003, in /bench.slice/srv.
+sink() {
+	sh -c 'echo $$ >'$CG'/srv/cgroup.procs &&
+		exec nsenter --net=/run/netns/sB "$@"' sh \
+		$B sink 10.99.0.2 9000-9003 "$@" >/tmp/sink.log 2>&1 &
+	SINK=$!
+	i=0
+	until grep -q '^listening' /tmp/sink.log || [ $i -ge 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+}
+
+# phase NAME app|none: every workload once; "app": the storm's
+# application sets its own keepalive (the stock kernel's only way).
 phase() {
 	local w
 	for w in "churn 3000" "stream 384" "idle 2000 6" "nodelay 200000" \
@@ -17,57 +47,87 @@ phase() {
 		# shellcheck disable=SC2086
 		$B $w | sed "s/^/BENCH $1 /"
 	done
+	# Keepalive timer storm: every connection probing once a second,
+	# each probe ACKed; then half of them to a peer that goes away.
+	nsenter --net=/run/netns/cB $B storm "$STORM" "$SECS" $CG/srv "$2" |
+		sed "s/^/BENCH $1 /"
+	sink
+	nsenter --net=/run/netns/cB $B storm "$STORM" "$SECS" $CG/srv "$2" \
+		$((STORM / 2)) 10.99.0.2 9000 "ip -n sB link set vsB down" |
+		sed "s/^/BENCH $1 /"
+	kill $SINK
+	wait $SINK 2>/dev/null
+	# IPv4 addresses and their routes come back with the link.
+	ip -n sB link set vsB up
 }
 
-# Scale: $HALF established connections of one cgroup whose peer's link
-# went down; then one policy write re-arms all of them (timed), each sends
-# a probe that is lost, and /proc/net/tcpka/probing lists them all (read
-# twice, timed; intvl 120 s keeps them in the middle of their round).
-# Prints "SCALE ..." lines.
-HALF=${HALF:-20000}
+# Scale: $HALF half-open connections of one cgroup (the sink closes its
+# ends silently, then its link goes down); one policy write re-arms all
+# of them (timed), each sends a probe that is lost, and
+# /proc/net/tcpka/probing lists them all (read twice, timed; intvl 120 s
+# keeps them in the middle of their round). Prints "SCALE ..." lines.
 scale() {
-	local P=/selftests/tcpka_peer i sink half t0 t1
+	local half i t0 t1
 	ulimit -n $((HALF + 1024))
-	mkdir -p /sys/fs/cgroup/bench.slice/half
-	insmod /tcpka/tcpka.ko || { echo "TCPKA-ERROR insmod"; exit 1; }
-	$P pair cB sB vcB vsB 10.99.0.1 10.99.0.2 fd00:99::1 fd00:99::2 >/dev/null
-	nsenter --net=/run/netns/sB $B sink 10.99.0.2 9000 >/tmp/sink.log 2>&1 &
-	sink=$!
-	sleep 1
-	sh -c 'echo $$ >/sys/fs/cgroup/bench.slice/half/cgroup.procs &&
+	insmod /tcpka/tcpka.ko max_tracked=$((HALF + HALF / 4)) ||
+		{ echo "TCPKA-ERROR insmod"; exit 1; }
+	sink repair
+	sh -c 'echo $$ >'$CG'/half/cgroup.procs &&
 		exec nsenter --net=/run/netns/cB "$@"' sh \
-		$B halfopen "$HALF" 10.99.0.2 9000 300 >/tmp/half.log 2>&1 &
+		$B halfopen "$HALF" 10.99.0.2 9000-9003 600 >/tmp/half.log 2>&1 &
 	half=$!
 	i=0
-	until grep -q '^connected' /tmp/half.log || [ $i -ge 600 ]; do
+	until grep -q '^connected' /tmp/half.log || [ $i -ge 1200 ]; do
 		sleep 1
 		i=$((i + 1))
 	done
+	grep -q '^connected' /tmp/half.log ||
+		{ echo "TCPKA-ERROR halfopen: $(cat /tmp/half.log)"; exit 1; }
 	$P ifdown /run/netns/sB vsB >/dev/null
 	read -r t0 i </proc/uptime
 	echo "set /bench.slice/half idle=2 intvl=120 cnt=3" >/proc/net/tcpka/policy
 	read -r t1 i </proc/uptime
 	echo "SCALE $HALF policy-write $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.0f", (b - a) * 1000 }') ms"
-	sleep 5
+	# Every socket's first probe leaves 2 s after its last activity.
+	i=0
+	until [ "$(nsenter --net=/run/netns/cB awk '$1 == "rounds_started" { print $2 }' /proc/net/tcpka/stats)" -ge "$HALF" ] ||
+		[ $i -ge 300 ]; do
+		sleep 1
+		i=$((i + 1))
+	done
 	for i in 1 2; do
 		nsenter --net=/run/netns/cB $B readfile /proc/net/tcpka/probing |
 			sed "s/^/SCALE $HALF /"
 	done
 	nsenter --net=/run/netns/cB cat /proc/net/tcpka/stats | sed 's/^/SCALESTATS /'
-	kill "$sink" "$half" 2>/dev/null
+	nsenter --net=/run/netns/cB awk '/^TcpExt:/ && !n { n = split($0, h) ; next }
+		/^TcpExt:/ { for (i = 2; i <= n; i++) if (h[i] == "TCPKeepAlive") print "SCALESTATS TCPKeepAlive", $i }' \
+		/proc/net/netstat
+	awk '/^Slab:|^MemFree:/ { print "SCALEMEM", $1, $2, $3 }' /proc/meminfo
+	kill "$SINK" "$half" 2>/dev/null
 	wait
 	rmmod tcpka
 }
 
-for i in 1 2 3; do
-	phase without
+for i in $(seq "$RUNS"); do
+	phase without app
+	$L attach $CG/cli /selftests/tcpka_ka.bpf.o >/dev/null ||
+		{ echo "TCPKA-ERROR BPF attach"; exit 1; }
+	phase bpf none
+	$L detach $CG/cli >/dev/null || { echo "TCPKA-ERROR BPF detach"; exit 1; }
 	insmod /tcpka/tcpka.ko || { echo "TCPKA-ERROR insmod"; exit 1; }
-	# The same policy without mode=force: no setsockopt hook at all.
-	echo "set / idle=1 intvl=1 cnt=5" >/proc/net/tcpka/policy
-	phase default
-	echo "set / idle=1 intvl=1 cnt=5 mode=force" >/proc/net/tcpka/policy
-	phase with
-	[ $i = 3 ] && sed 's/^/STATS /' /proc/net/tcpka/stats
+	# The same policy without mode=force; a mode=force policy of another
+	# cgroup registers the setsockopt hooks, which then run for sockets
+	# it does not cover (with no mode=force policy at all, none runs).
+	printf 'set /bench.slice/cli %s\nset /bench.slice/other idle=60 mode=force\n' \
+		"$POLICY" >/proc/net/tcpka/policy
+	phase default none
+	echo "set /bench.slice/cli $POLICY mode=force" >/proc/net/tcpka/policy
+	phase with none
+	if [ "$i" = "$RUNS" ]; then
+		sed 's/^/STATS /' /proc/net/tcpka/stats
+		nsenter --net=/run/netns/cB sed 's/^/STATS cB./' /proc/net/tcpka/stats
+	fi
 	rmmod tcpka
 done
 scale

@@ -4,16 +4,20 @@
  *
  *   tcpka_bench churn N     N connect/accept/close cycles over loopback
  *                           (the path tcpka's hooks are on: state changes,
- *                           policy lookups, socket destruction)
+ *                           policy lookups, socket destruction): the rate,
+ *                           and the machine's non-idle CPU per connection
  *   tcpka_bench stream MB   MB megabytes through one loopback connection
  *                           (the per-packet path, where tcpka has no hook)
  *   tcpka_bench idle N S    N idle keepalive connections for S seconds
  *                           while streaming, to load the keepalive timer
- *   tcpka_bench sink ADDR PORT
- *                           accept connections on ADDR:PORT and keep them
- *   tcpka_bench halfopen N ADDR PORT S
- *                           open N connections to ADDR:PORT, print
- *                           "connected N", keep them S seconds
+ *   tcpka_bench sink ADDR PORTS [repair]
+ *                           accept connections on ADDR:PORTS (P or P-Q)
+ *                           and keep them; "repair": close each at once
+ *                           with TCP_REPAIR (no FIN, no RST: half-open)
+ *   tcpka_bench halfopen N ADDR PORTS S
+ *                           open N connections to ADDR:PORTS (round
+ *                           robin), print "connected N", keep them S
+ *                           seconds
  *   tcpka_bench nodelay N   N setsockopt(TCP_NODELAY) calls on one
  *                           connected loopback socket: calls per second
  *   tcpka_bench keepidle N  the same with TCP_KEEPIDLE (an option a
@@ -23,6 +27,22 @@
  *                           options are set N times over (TCP_KEEPIDLE,
  *                           TCP_KEEPINTVL, SO_KEEPALIVE off and on): what
  *                           a mode=force policy puts back each time
+ *   tcpka_bench storm N S SRVCG app|none [DEAD ADDR PORT DOWNCMD]
+ *                           a keepalive timer storm: N connections over
+ *                           loopback to a server child that moves itself
+ *                           to cgroup SRVCG first (so that a policy or BPF
+ *                           program of our cgroup covers our ends only);
+ *                           "app": we set keepalive idle=1 intvl=1 cnt=5
+ *                           ourselves, "none": tcpka or BPF does. With
+ *                           DEAD, that many of the N go to ADDR:PORT
+ *                           instead, and DOWNCMD (sh -c) makes that peer
+ *                           unreachable: their rounds run to timeout.
+ *                           After 2 s (every socket probing), for S
+ *                           seconds: the machine's non-idle CPU (elapsed
+ *                           time x CPUs - idle time, both of /proc/uptime),
+ *                           the tick-sampled CPU of /proc/stat and the
+ *                           probes sent (TcpExt TCPKeepAlive): equal work
+ *                           is proven by equal probe counts.
  *   tcpka_bench readfile PATH
  *                           read PATH whole, as cat would: the time it
  *                           took and its number of lines
@@ -34,10 +54,12 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -83,8 +105,70 @@ static int dial(const struct sockaddr_in *a)
 	return fd;
 }
 
+/* What the machine did so far: see storm. */
+struct cpu_snap {
+	double t;		/* /proc/uptime: seconds since boot */
+	double idle;		/* /proc/uptime: idle seconds, all CPUs */
+	double tick_busy;	/* /proc/stat cpu: non-idle, seconds */
+	long long ka;		/* TcpExt TCPKeepAlive of our netns */
+};
+
+#define SEP "\n "
+
+static long long tcpext(const char *name)
+{
+	static char names[8192], vals[8192];
+	FILE *f = fopen("/proc/net/netstat", "r");
+	char *n, *v, *sn, *sv;
+
+	if (!f)
+		die("/proc/net/netstat");
+	while (fgets(names, sizeof(names), f) && fgets(vals, sizeof(vals), f)) {
+		if (strncmp(names, "TcpExt:", 7))
+			continue;
+		n = strtok_r(names, SEP, &sn);
+		v = strtok_r(vals, SEP, &sv);
+		while (n && v) {
+			if (!strcmp(n, name)) {
+				fclose(f);
+				return atoll(v);
+			}
+			n = strtok_r(NULL, SEP, &sn);
+			v = strtok_r(NULL, SEP, &sv);
+		}
+	}
+	fclose(f);
+	return -1;
+}
+
+static void cpu_snap(struct cpu_snap *c)
+{
+	unsigned long long u, ni, sy, id, io, irq, sirq, st;
+	FILE *f = fopen("/proc/uptime", "r");
+
+	if (!f || fscanf(f, "%lf %lf", &c->t, &c->idle) != 2)
+		die("/proc/uptime");
+	fclose(f);
+	f = fopen("/proc/stat", "r");
+	if (!f || fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu",
+			 &u, &ni, &sy, &id, &io, &irq, &sirq, &st) != 8)
+		die("/proc/stat");
+	fclose(f);
+	c->tick_busy = (double)(u + ni + sy + irq + sirq + st) /
+		       sysconf(_SC_CLK_TCK);
+	c->ka = tcpext("TCPKeepAlive");
+}
+
+/* Non-idle CPU seconds of the machine between two snapshots. */
+static double busy(const struct cpu_snap *a, const struct cpu_snap *b)
+{
+	return (b->t - a->t) * sysconf(_SC_NPROCESSORS_ONLN) -
+	       (b->idle - a->idle);
+}
+
 static void churn(long n)
 {
+	struct cpu_snap c0, c1;
 	struct sockaddr_in a;
 	int lfd = listener(&a), fd, c;
 	struct linger lg = { 1, 0 };
@@ -101,6 +185,7 @@ static void churn(long n)
 			close(c);
 		}
 	}
+	cpu_snap(&c0);
 	t0 = now();
 	for (i = 0; i < n; i++) {
 		fd = dial(&a);
@@ -108,7 +193,10 @@ static void churn(long n)
 		setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
 		close(fd);
 	}
-	printf("%s %.0f conn/s\n", "churn", n / (now() - t0));
+	t0 = now() - t0;
+	cpu_snap(&c1);
+	printf("%s %.0f conn/s\n", "churn", n / t0);
+	printf("%s %.2f us/conn\n", "churn-cpu", busy(&c0, &c1) * 1e6 / n);
 	kill(pid, SIGKILL);
 	waitpid(pid, NULL, 0);
 }
@@ -180,37 +268,87 @@ static void addr_of(struct sockaddr_in *a, const char *addr, const char *port)
 		die("inet_pton");
 }
 
-static void sink(const char *addr, const char *port)
+/* PORTS is P or P-Q: the ports *lo .. *hi. */
+static void port_range(const char *ports, int *lo, int *hi)
 {
-	struct sockaddr_in a;
-	int one = 1, fd = socket(AF_INET, SOCK_STREAM, 0);
+	const char *dash = strchr(ports, '-');
 
-	addr_of(&a, addr, port);
-	if (fd < 0)
-		die("socket");
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (bind(fd, (void *)&a, sizeof(a)) || listen(fd, 4096))
-		die("listen");
+	*lo = atoi(ports);
+	*hi = dash ? atoi(dash + 1) : *lo;
+	if (*lo <= 0 || *hi < *lo || *hi - *lo >= 64)
+		die("port range");
+}
+
+#ifndef TCP_REPAIR
+#define TCP_REPAIR 19
+#endif
+
+static void sink(const char *addr, const char *ports, int repair)
+{
+	struct pollfd pfd[64];
+	struct sockaddr_in a;
+	int one = 1, lo, hi, i, n, c;
+
+	port_range(ports, &lo, &hi);
+	n = hi - lo + 1;
+	for (i = 0; i < n; i++) {
+		char port[16];
+
+		snprintf(port, sizeof(port), "%d", lo + i);
+		addr_of(&a, addr, port);
+		pfd[i].fd = socket(AF_INET, SOCK_STREAM, 0);
+		pfd[i].events = POLLIN;
+		if (pfd[i].fd < 0)
+			die("socket");
+		setsockopt(pfd[i].fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+		if (bind(pfd[i].fd, (void *)&a, sizeof(a)) ||
+		    listen(pfd[i].fd, 4096))
+			die("listen");
+	}
 	printf("listening\n");
 	fflush(stdout);
-	/* Accepted sockets stay open (and unread) until we are killed. */
+	/*
+	 * Accepted sockets stay open (and unread) until we are killed; with
+	 * "repair" they are closed at once without a FIN or RST (TCP_REPAIR):
+	 * the peer's end is half-open, and this side costs no memory.
+	 */
 	for (;;) {
-		if (accept(fd, NULL, NULL) >= 0 || errno == EINTR)
-			continue;
-		if (errno != EMFILE)
-			die("accept");
-		pause();
+		if (poll(pfd, n, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			die("poll");
+		}
+		for (i = 0; i < n; i++) {
+			if (!(pfd[i].revents & POLLIN))
+				continue;
+			c = accept(pfd[i].fd, NULL, NULL);
+			if (c < 0 && errno == EMFILE)
+				pause();
+			if (c < 0)
+				continue;
+			if (repair) {
+				if (setsockopt(c, IPPROTO_TCP, TCP_REPAIR, &one,
+					       sizeof(one)))
+					die("TCP_REPAIR");
+				close(c);
+			}
+		}
 	}
 }
 
-static void halfopen(long n, const char *addr, const char *port, long secs)
+static void halfopen(long n, const char *addr, const char *ports, long secs)
 {
 	struct sockaddr_in a;
+	int lo, hi;
 	long i;
 
-	addr_of(&a, addr, port);
-	for (i = 0; i < n; i++)
+	port_range(ports, &lo, &hi);
+	addr_of(&a, addr, "1");
+	for (i = 0; i < n; i++) {
+		/* Ports after ports: 28232 ephemeral ports per destination. */
+		a.sin_port = htons(lo + i % (hi - lo + 1));
 		dial(&a);	/* kept open until we exit */
+	}
 	printf("connected %ld\n", n);
 	fflush(stdout);
 	sleep(secs);
@@ -256,6 +394,98 @@ static void flap(long n, const char *addr, const char *port)
 	close(fd);
 }
 
+static void keepalive_app(int fd)
+{
+	int one = 1, cnt = 5;
+
+	if (setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof(one)) ||
+	    setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &one, sizeof(one)) ||
+	    setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &one, sizeof(one)) ||
+	    setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &cnt, sizeof(cnt)))
+		die("setsockopt keepalive");
+}
+
+/* The storm's server: in cgroup SRVCG, accept and keep; port to WFD. */
+static void storm_server(const char *srvcg, int wfd)
+{
+	char path[512];
+	struct sockaddr_in a;
+	int fd, lfd;
+
+	snprintf(path, sizeof(path), "%s/cgroup.procs", srvcg);
+	fd = open(path, O_WRONLY);
+	if (fd < 0 || write(fd, "0", 1) != 1)
+		die(path);
+	close(fd);
+	lfd = listener(&a);
+	if (write(wfd, &a.sin_port, sizeof(a.sin_port)) != sizeof(a.sin_port))
+		die("write port");
+	close(wfd);
+	for (;;) {
+		if (accept(lfd, NULL, NULL) >= 0 || errno == EINTR)
+			continue;
+		if (errno != EMFILE)
+			die("accept");
+		pause();
+	}
+}
+
+static void ka_storm(long n, long secs, const char *srvcg, int app,
+		     long dead, const char *daddr, const char *dport,
+		     const char *down)
+{
+	struct linger lg = { 1, 0 };
+	struct sockaddr_in a, d;
+	struct cpu_snap c0, c1;
+	const char *tag = dead ? "half-dead" : "all-acked";
+	int p[2], *fds;
+	pid_t pid;
+	long i;
+
+	if (pipe(p))
+		die("pipe");
+	pid = fork();
+	if (pid == 0) {
+		close(p[0]);
+		storm_server(srvcg, p[1]);
+		_exit(0);
+	}
+	close(p[1]);
+	memset(&a, 0, sizeof(a));
+	a.sin_family = AF_INET;
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (read(p[0], &a.sin_port, sizeof(a.sin_port)) != sizeof(a.sin_port))
+		die("read port");
+	close(p[0]);
+	if (dead)
+		addr_of(&d, daddr, dport);
+	fds = calloc(n, sizeof(*fds));
+	if (!fds)
+		die("calloc");
+	for (i = 0; i < n; i++) {
+		fds[i] = dial(i < dead ? &d : &a);
+		if (app)
+			keepalive_app(fds[i]);
+	}
+	/* idle=1: by now every connection is probing, its peer answering. */
+	sleep(2);
+	cpu_snap(&c0);
+	if (down && system(down))
+		die(down);
+	sleep(secs);
+	cpu_snap(&c1);
+	printf("storm-%s %.1f ms\n", tag, busy(&c0, &c1) * 1e3);
+	printf("storm-%s-tick %.1f ms\n", tag, (c1.tick_busy - c0.tick_busy) * 1e3);
+	printf("storm-%s-probes %lld probes\n", tag, c1.ka - c0.ka);
+	for (i = 0; i < n; i++) {
+		setsockopt(fds[i], SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+		close(fds[i]);
+	}
+	free(fds);
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+}
+
 static void readfile(const char *path)
 {
 	static char buf[1 << 16];
@@ -283,8 +513,8 @@ int main(int argc, char **argv)
 		printf("stream %.1f MB/s\n", stream(atol(argv[2])));
 	} else if (argc == 4 && !strcmp(argv[1], "idle")) {
 		idle(atol(argv[2]), atol(argv[3]));
-	} else if (argc == 4 && !strcmp(argv[1], "sink")) {
-		sink(argv[2], argv[3]);
+	} else if ((argc == 4 || argc == 5) && !strcmp(argv[1], "sink")) {
+		sink(argv[2], argv[3], argc == 5 && !strcmp(argv[4], "repair"));
 	} else if (argc == 6 && !strcmp(argv[1], "halfopen")) {
 		halfopen(atol(argv[2]), argv[3], argv[4], atol(argv[5]));
 	} else if (argc == 3 && !strcmp(argv[1], "nodelay")) {
@@ -293,12 +523,20 @@ int main(int argc, char **argv)
 		printf("keepidle %.0f calls/s\n", sockopt_rate(atol(argv[2]), TCP_KEEPIDLE));
 	} else if (argc == 5 && !strcmp(argv[1], "flap")) {
 		flap(atol(argv[2]), argv[3], argv[4]);
+	} else if ((argc == 6 || argc == 10) && !strcmp(argv[1], "storm")) {
+		int x = argc == 10;
+
+		ka_storm(atol(argv[2]), atol(argv[3]), argv[4],
+			 !strcmp(argv[5], "app"), x ? atol(argv[6]) : 0,
+			 x ? argv[7] : NULL, x ? argv[8] : NULL,
+			 x ? argv[9] : NULL);
 	} else if (argc == 3 && !strcmp(argv[1], "readfile")) {
 		readfile(argv[2]);
 	} else {
 		fprintf(stderr, "usage: tcpka_bench churn N | stream MB | idle N SECS |\n"
-			"       sink ADDR PORT | halfopen N ADDR PORT SECS |\n"
-			"       nodelay N | keepidle N | flap N ADDR PORT | readfile PATH\n");
+			"       sink ADDR PORTS [repair] | halfopen N ADDR PORTS SECS |\n"
+			"       nodelay N | keepidle N | flap N ADDR PORT | readfile PATH |\n"
+			"       storm N S SRVCG app|none [DEAD ADDR PORT DOWNCMD]\n");
 		return 2;
 	}
 	return 0;
