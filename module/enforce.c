@@ -292,7 +292,13 @@ void tcpka_reenforce(struct sock *sk, bool keepidle)
 		return;
 
 	lock_sock(sk);
+	/*
+	 * Not an orphan: a close() by another thread can run before us (task
+	 * works run last queued first), and an orphan in FIN_WAIT2 has its
+	 * FIN_WAIT2 timeout in the keepalive timer.
+	 */
 	if (((1 << sk->sk_state) & TCPKA_PROBED_STATES) &&
+	    !sock_flag(sk, SOCK_DEAD) &&
 	    (tcpka_differs(sk, &pol) ||
 	     (keepidle && READ_ONCE(inet_csk(sk)->icsk_probes_out)))) {
 		/*

@@ -345,9 +345,9 @@ static int tcpka_fthooks_init(void)
 		if (!err)
 			err = register_ftrace_function(&h->ops);
 		if (err && h->optional) {
+			/* Its filter goes in tcpka_fthooks_exit(), once. */
 			pr_warn("tcpka: ftrace hook on %s: %d; going on without it\n",
 				h->func, err);
-			ftrace_free_filter(&h->ops);
 			continue;
 		}
 		if (err) {
@@ -381,19 +381,26 @@ static bool tcpka_keepalive_opt(int level, int optname)
  * sleeping lock on PREEMPT_RT) cannot be taken, and releasing it with
  * spin_unlock_bh() would run softirqs inside an ftrace callback.
  *
- * A request holds the socket and the module: a task can be kept from
- * returning to user space (a ptrace stop at the syscall's exit), and
- * rmmod then fails (EAGAIN, "in use") rather than wait for it. One
- * io_uring_enter() can queue many requests on one task, so they come from
- * a pool allocated at load (TCPKA_REAPPLY_PER_CPU per possible CPU): a
- * hook never allocates. A call the pool cannot serve counts in hooks_missed, and a
- * round its SO_KEEPALIVE=0 cut short then ends (tcpka_reapply_pending()).
+ * A request holds the socket and the module: the re-apply waits for the
+ * socket's lock, which another thread of the application may hold for
+ * as long as its own call blocks, and rmmod then fails (EAGAIN, "in
+ * use") rather than wait for it. One io_uring_enter() can queue many
+ * requests on one task, so they come from one pool allocated at load
+ * (TCPKA_REAPPLY_PER_CPU per possible CPU): a hook never allocates. A
+ * task has at most one request per socket (a second call on the same
+ * socket before the task returns shares it) and TCPKA_REAPPLY_PER_TASK in
+ * all, so that one application cannot take the pool from the others. A
+ * call that finds no room counts in hooks_missed, and a round its
+ * SO_KEEPALIVE=0 cut short then ends (tcpka_reapply_pending()).
  */
 #define TCPKA_REAPPLY_PER_CPU	16
+#define TCPKA_REAPPLY_PER_TASK	8
 
 struct tcpka_reapply {
 	struct callback_head cb;
 	struct sock *sk;		/* referenced; NULL while free */
+	/* The task that queued it, which alone runs it and frees it. */
+	struct task_struct *task;
 	struct tcpka_reapply *next;	/* in the free list */
 	bool keepidle;
 };
@@ -439,6 +446,7 @@ static void tcpka_reapply_run(struct callback_head *cb)
 
 	tcpka_reenforce(sk, req->keepidle);
 	WRITE_ONCE(req->sk, NULL);
+	WRITE_ONCE(req->task, NULL);
 	tcpka_reapply_put(req);
 	sock_put(sk);
 	atomic_dec(&tcpka_reapply_queued);
@@ -458,10 +466,33 @@ static bool tcpka_reapply_pending(const struct sock *sk)
 {
 	unsigned int i;
 
-	for (i = 0; i < tcpka_reapply_nr; i++)
+	for (i = 0; i < READ_ONCE(tcpka_reapply_nr); i++)
 		if (READ_ONCE(tcpka_reapply_pool[i].sk) == sk)
 			return true;
 	return false;
+}
+
+/*
+ * The request current already has queued for @sk, if any; *@nr: how many
+ * it has in all. Only current sets, runs or frees the requests whose task
+ * is current, so these are stable while it looks.
+ */
+static struct tcpka_reapply *tcpka_reapply_mine(const struct sock *sk,
+						unsigned int *nr)
+{
+	struct tcpka_reapply *req;
+	unsigned int i;
+
+	*nr = 0;
+	for (i = 0; i < READ_ONCE(tcpka_reapply_nr); i++) {
+		req = &tcpka_reapply_pool[i];
+		if (READ_ONCE(req->task) != current)
+			continue;
+		if (req->sk == sk)
+			return req;
+		(*nr)++;
+	}
+	return NULL;
 }
 
 /*
@@ -471,12 +502,24 @@ static bool tcpka_reapply_pending(const struct sock *sk)
  */
 static void tcpka_on_sockopt(struct sock *sk, int level, int optname)
 {
+	bool keepidle = level == SOL_TCP && optname == TCP_KEEPIDLE;
 	struct tcpka_reapply *req;
+	unsigned int nr;
 
 	/* A kernel thread never returns to user space to run the work. */
 	if (!sk || !tcpka_keepalive_opt(level, optname) || !tcpka_is_tcp(sk) ||
 	    (current->flags & PF_KTHREAD) || !tcpka_force_applies(sk))
 		return;
+	req = tcpka_reapply_mine(sk, &nr);
+	if (req) {
+		/* Queued already: one re-apply after both calls. */
+		req->keepidle |= keepidle;
+		return;
+	}
+	if (nr >= TCPKA_REAPPLY_PER_TASK) {
+		atomic_long_inc(&tcpka_reapply_missed);
+		return;
+	}
 	/* Going away: no new request. */
 	if (!try_module_get(THIS_MODULE))
 		return;
@@ -490,14 +533,16 @@ static void tcpka_on_sockopt(struct sock *sk, int level, int optname)
 		WRITE_ONCE(tcpka_reapply_used, true);
 	/* The caller holds the file, so the socket is alive. */
 	sock_hold(sk);
-	req->keepidle = level == SOL_TCP && optname == TCP_KEEPIDLE;
+	req->keepidle = keepidle;
 	WRITE_ONCE(req->sk, sk);
+	WRITE_ONCE(req->task, current);
 	init_task_work(&req->cb, tcpka_reapply_run);
 	atomic_inc(&tcpka_reapply_queued);
 	if (task_work_add(current, &req->cb, TWA_RESUME)) {
 		/* Exiting: nothing of the application runs after this. */
 		atomic_dec(&tcpka_reapply_queued);
 		WRITE_ONCE(req->sk, NULL);
+		WRITE_ONCE(req->task, NULL);
 		tcpka_reapply_put(req);
 		sock_put(sk);
 		module_put(THIS_MODULE);
@@ -698,14 +743,17 @@ int tcpka_hooks_init(void)
 	err = tcpka_reapply_init();
 	if (err)
 		goto err_tps;
+	err = tcpka_fthooks_init();
+	if (err)
+		goto err_reapply;
+	/*
+	 * Last: the setsockopt hooks (with mode=force as a parameter), so
+	 * that no re-apply is in flight for a failure to wait for.
+	 */
 	mutex_lock(&tcpka_force_mutex);
 	tcpka_force_alive = true;
 	err = tcpka_force_hooks_set(tcpka_force_wanted);
 	mutex_unlock(&tcpka_force_mutex);
-	if (err)
-		goto err_force;
-	/* Last: the hooks that start rounds. */
-	err = tcpka_fthooks_init();
 	if (err)
 		goto err_force;
 	tcpka_track_start();
@@ -713,6 +761,8 @@ int tcpka_hooks_init(void)
 
 err_force:
 	tcpka_force_hooks_stop();
+	tcpka_fthooks_exit();
+err_reapply:
 	tcpka_reapply_exit();
 err_tps:
 	tcpka_tps_unregister(i);
