@@ -63,7 +63,8 @@ $1 == "STATS" { stats = stats "  " $2 " " $3 "\n" }
 $1 == "SCALE" && $3 == "policy-write" { scale = scale sprintf("  one policy write re-arming %d established sockets: %s ms\n", $2, $4) }
 $1 == "SCALE" && $3 == "readfile" { scale = scale sprintf("  /proc/net/tcpka/probing with %d rows (+ header: %s): read in %s ms\n", $2, $6, $4) }
 $1 == "SCALESTATS" && ($2 == "sockets_rearmed" || $2 == "rounds_started" || $2 == "rounds_in_progress" || $2 == "probes_sent" || $2 == "track_overflow" || $2 == "TCPKeepAlive") { scale = scale "    " $2 " " $3 "\n" }
-$1 == "SCALEMEM" { scale = scale "    after: " $2 " " $3 " " $4 "\n" }
+$1 == "SCALEMEM" { mem[$2, $3] = $4 }
+$1 == "SCALE" { half = $2 }
 END {
 	printf "%-17s %10s %10s %10s %10s %6s %6s %6s %6s\n", "workload", "stock",
 		"BPF", "default", "force", "BPF", "def", "force", "spread"
@@ -85,4 +86,9 @@ END {
 	print "(equal counts: equal work); churn-cpu: non-idle CPU per connection"
 	printf "tcpka counters of the last run with it:\n%s", stats
 	printf "scale (half-open connections of one cgroup):\n%s", scale
+	if (half && ("mid", "MemFree:") in mem)
+		printf "    tcpka in memory with %d rounds in progress (given back by rmmod, sockets kept): Slab %d kB, MemFree %d kB: %.1f B per socket\n",
+			half, mem["mid", "Slab:"] - mem["unloaded", "Slab:"],
+			mem["unloaded", "MemFree:"] - mem["mid", "MemFree:"],
+			(mem["unloaded", "MemFree:"] - mem["mid", "MemFree:"]) * 1024 / half
 }' "$out"

@@ -16,6 +16,9 @@ RUNS=${RUNS:-3}
 STORM=${STORM:-10000}
 SECS=${SECS:-8}
 HALF=${HALF:-100000}
+# churn-cpu: /proc/uptime counts in 10 ms steps; 10000 connections take
+# seconds of CPU, so that the step is a fraction of a percent.
+CHURN=${CHURN:-10000}
 CG=/sys/fs/cgroup/bench.slice
 POLICY="idle=1 intvl=1 cnt=5"
 /sbin/ip link set lo up
@@ -27,6 +30,8 @@ $P pair cB sB vcB vsB 10.99.0.1 10.99.0.2 fd00:99::1 fd00:99::2 >/dev/null
 
 # sink [repair]: a sink in netns sB on ports 9000-9003, in /bench.slice/srv.
 sink() {
+	# Not the last sink's "listening".
+	rm -f /tmp/sink.log
 	sh -c 'echo $$ >'$CG'/srv/cgroup.procs &&
 		exec nsenter --net=/run/netns/sB "$@"' sh \
 		$B sink 10.99.0.2 9000-9003 "$@" >/tmp/sink.log 2>&1 &
@@ -42,7 +47,7 @@ sink() {
 # application sets its own keepalive (the stock kernel's only way).
 phase() {
 	local w
-	for w in "churn 3000" "stream 384" "idle 2000 6" "nodelay 200000" \
+	for w in "churn $CHURN" "stream 384" "idle 2000 6" "nodelay 200000" \
 		"keepidle 200000"; do
 		# shellcheck disable=SC2086
 		$B $w | sed "s/^/BENCH $1 /"
@@ -53,12 +58,12 @@ phase() {
 		sed "s/^/BENCH $1 /"
 	sink
 	nsenter --net=/run/netns/cB $B storm "$STORM" "$SECS" $CG/srv "$2" \
-		$((STORM / 2)) 10.99.0.2 9000 "ip -n sB link set vsB down" |
+		$((STORM / 2)) 10.99.0.2 9000 "nsenter --net=/run/netns/sB ip link set vsB down" |
 		sed "s/^/BENCH $1 /"
 	kill $SINK
 	wait $SINK 2>/dev/null
 	# IPv4 addresses and their routes come back with the link.
-	ip -n sB link set vsB up
+	nsenter --net=/run/netns/sB ip link set vsB up
 }
 
 # Scale: $HALF half-open connections of one cgroup (the sink closes its
@@ -100,13 +105,16 @@ scale() {
 			sed "s/^/SCALE $HALF /"
 	done
 	nsenter --net=/run/netns/cB cat /proc/net/tcpka/stats | sed 's/^/SCALESTATS /'
+	# tcpka's memory with $HALF rounds in progress: what rmmod gives back
+	# while the sockets stay (records, their table, the module itself).
+	awk '/^Slab:|^MemFree:/ { print "SCALEMEM mid", $1, $2 }' /proc/meminfo
+	rmmod tcpka
+	awk '/^Slab:|^MemFree:/ { print "SCALEMEM unloaded", $1, $2 }' /proc/meminfo
 	nsenter --net=/run/netns/cB awk '/^TcpExt:/ && !n { n = split($0, h) ; next }
 		/^TcpExt:/ { for (i = 2; i <= n; i++) if (h[i] == "TCPKeepAlive") print "SCALESTATS TCPKeepAlive", $i }' \
 		/proc/net/netstat
-	awk '/^Slab:|^MemFree:/ { print "SCALEMEM", $1, $2, $3 }' /proc/meminfo
 	kill "$SINK" "$half" 2>/dev/null
 	wait
-	rmmod tcpka
 }
 
 for i in $(seq "$RUNS"); do

@@ -19,9 +19,11 @@
  *                           robin), print "connected N", keep them S
  *                           seconds
  *   tcpka_bench nodelay N   N setsockopt(TCP_NODELAY) calls on one
- *                           connected loopback socket: calls per second
+ *                           connected loopback socket, in 10 batches:
+ *                           calls per second of the fastest batch
  *   tcpka_bench keepidle N  the same with TCP_KEEPIDLE (an option a
- *                           mode=force policy puts back)
+ *                           mode=force policy puts back) on a socket
+ *                           with SO_KEEPALIVE on
  *   tcpka_bench flap N ADDR PORT
  *                           one connection to ADDR:PORT whose keepalive
  *                           options are set N times over (TCP_KEEPIDLE,
@@ -73,9 +75,14 @@ static double now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/* A child to take along when we die (the storm's server). */
+static pid_t child;
+
 static void die(const char *what)
 {
 	perror(what);
+	if (child > 0)
+		kill(child, SIGKILL);
 	exit(1);
 }
 
@@ -199,6 +206,7 @@ static void churn(long n)
 	printf("%s %.2f us/conn\n", "churn-cpu", busy(&c0, &c1) * 1e6 / n);
 	kill(pid, SIGKILL);
 	waitpid(pid, NULL, 0);
+	child = 0;
 }
 
 static double stream(long mb)
@@ -354,24 +362,40 @@ static void halfopen(long n, const char *addr, const char *ports, long secs)
 	sleep(secs);
 }
 
+/*
+ * N calls of setsockopt(OPTNAME) on a connected socket, in 10 batches:
+ * the rate of the fastest batch (the host's own interruptions make a
+ * batch slower, never faster: the best of several is the steadiest).
+ */
 static double sockopt_rate(long n, int optname)
 {
 	struct sockaddr_in a;
 	int lfd = listener(&a), fd, v = 1;
-	double t0;
-	long i;
+	double t0, best = 0;
+	long i, b;
 
 	fd = dial(&a);
-	t0 = now();
-	for (i = 0; i < n; i++) {
-		v = optname == TCP_KEEPIDLE ? 600 + (i & 1) : (int)(i & 1);
-		if (setsockopt(fd, IPPROTO_TCP, optname, &v, sizeof(v)))
-			die("setsockopt");
+	/*
+	 * Keepalive on, as every policy and the BPF peer turn it: the
+	 * kernel re-arms the timer on each TCP_KEEPIDLE then, stock too.
+	 */
+	if (optname == TCP_KEEPIDLE &&
+	    setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &v, sizeof(v)))
+		die("SO_KEEPALIVE");
+	for (b = 0; b < 10; b++) {
+		t0 = now();
+		for (i = 0; i < n / 10; i++) {
+			v = optname == TCP_KEEPIDLE ? 600 + (i & 1) : (int)(i & 1);
+			if (setsockopt(fd, IPPROTO_TCP, optname, &v, sizeof(v)))
+				die("setsockopt");
+		}
+		t0 = now() - t0;
+		if (!b || t0 < best)
+			best = t0;
 	}
-	t0 = now() - t0;
 	close(fd);
 	close(lfd);
-	return n / t0;
+	return n / 10 / best;
 }
 
 static void flap(long n, const char *addr, const char *port)
@@ -450,6 +474,7 @@ static void ka_storm(long n, long secs, const char *srvcg, int app,
 		storm_server(srvcg, p[1]);
 		_exit(0);
 	}
+	child = pid;
 	close(p[1]);
 	memset(&a, 0, sizeof(a));
 	a.sin_family = AF_INET;
@@ -484,6 +509,7 @@ static void ka_storm(long n, long secs, const char *srvcg, int app,
 	free(fds);
 	kill(pid, SIGKILL);
 	waitpid(pid, NULL, 0);
+	child = 0;
 }
 
 static void readfile(const char *path)
