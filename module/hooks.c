@@ -287,9 +287,13 @@ struct tcpka_fthook {
 	bool registered;
 };
 
-/* The ftrace callback of every hook: recursion, then the handler. */
-static void tcpka_ft_call(unsigned long ip, unsigned long parent_ip,
-			  struct ftrace_ops *op, struct ftrace_regs *fregs)
+/*
+ * The ftrace callback of every hook: recursion, then the handler. Not
+ * traced itself (as kprobes' and livepatch's callbacks are not).
+ */
+static void notrace tcpka_ft_call(unsigned long ip, unsigned long parent_ip,
+				  struct ftrace_ops *op,
+				  struct ftrace_regs *fregs)
 {
 	int bit;
 

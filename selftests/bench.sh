@@ -30,6 +30,7 @@ $P pair cB sB vcB vsB 10.99.0.1 10.99.0.2 fd00:99::1 fd00:99::2 >/dev/null
 
 # sink [repair]: a sink in netns sB on ports 9000-9003, in /bench.slice/srv.
 sink() {
+	local i
 	# Not the last sink's "listening".
 	rm -f /tmp/sink.log
 	sh -c 'echo $$ >'$CG'/srv/cgroup.procs &&
@@ -108,6 +109,9 @@ scale() {
 	# tcpka's memory with $HALF rounds in progress: what rmmod gives back
 	# while the sockets stay (records, their table, the module itself).
 	awk '/^Slab:|^MemFree:/ { print "SCALEMEM mid", $1, $2 }' /proc/meminfo
+	# The records' own cache: objects in use, their size with SLUB's
+	# metadata (a free pointer beside the object: SLAB_TYPESAFE_BY_RCU).
+	awk '$1 == "tcpka_round" { print "SCALESLAB", $2, $3, $4 }' /proc/slabinfo
 	rmmod tcpka
 	awk '/^Slab:|^MemFree:/ { print "SCALEMEM unloaded", $1, $2 }' /proc/meminfo
 	nsenter --net=/run/netns/cB awk '/^TcpExt:/ && !n { n = split($0, h) ; next }
