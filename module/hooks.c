@@ -471,7 +471,8 @@ static bool tcpka_reapply_pending(const struct sock *sk)
 	unsigned int i;
 
 	for (i = 0; i < READ_ONCE(tcpka_reapply_nr); i++)
-		if (READ_ONCE(tcpka_reapply_pool[i].sk) == sk)
+		if (READ_ONCE(tcpka_reapply_pool[i].task) == current &&
+		    READ_ONCE(tcpka_reapply_pool[i].sk) == sk)
 			return true;
 	return false;
 }
@@ -752,7 +753,7 @@ int tcpka_hooks_init(void)
 		goto err_reapply;
 	/*
 	 * Last: the setsockopt hooks (with mode=force as a parameter), so
-	 * that no re-apply is in flight for a failure to wait for.
+	 * that a failure has few re-applies in flight to wait for.
 	 */
 	mutex_lock(&tcpka_force_mutex);
 	tcpka_force_alive = true;
