@@ -52,6 +52,20 @@ case $(uname -r) in
 			echo 1 >$tr/instances/$i/events/$e/enable ||
 				echo "TCPKA-ERROR enable $e"
 		done
+		# The soak loads and unloads tcpka 200 times while its ftrace'd
+		# functions run all the time (setsockopt loops): the same text
+		# patching crashed there (Oops: int3 at tcp_set_keepalive+0x5,
+		# first cycle). Two function tracers on those functions keep
+		# their call sites on ftrace's list function, which tcpka's ops
+		# then joins and leaves without patching them.
+		case " $ONLY " in
+		*" soak "*)
+			echo "tcp_set_keepalive tcp_keepalive_timer tcp_write_wakeup tcp_setsockopt sock_setsockopt" \
+				>$tr/instances/$i/set_ftrace_filter &&
+				echo function >$tr/instances/$i/current_tracer ||
+				echo "TCPKA-ERROR function tracer in $i"
+			;;
+		esac
 	done
 	;;
 esac
