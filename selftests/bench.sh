@@ -28,20 +28,25 @@ echo $$ >$CG/cli/cgroup.procs
 # The peers of the dead half: netns sB behind a veth, its end taken down.
 $P pair cB sB vcB vsB 10.99.0.1 10.99.0.2 fd00:99::1 fd00:99::2 >/dev/null
 
+# wait_line WORD FILE TRIES DELAY: until a line of FILE starts with WORD.
+wait_line() {
+	local i=0
+	until grep -q "^$1" "$2" || [ $i -ge "$3" ]; do
+		sleep "$4"
+		i=$((i + 1))
+	done
+	grep -q "^$1" "$2"
+}
+
 # sink [repair]: a sink in netns sB on ports 9000-9003, in /bench.slice/srv.
 sink() {
-	local i
 	# Not the last sink's "listening".
 	rm -f /tmp/sink.log
 	sh -c 'echo $$ >'$CG'/srv/cgroup.procs &&
 		exec nsenter --net=/run/netns/sB "$@"' sh \
 		$B sink 10.99.0.2 9000-9003 "$@" >/tmp/sink.log 2>&1 &
 	SINK=$!
-	i=0
-	until grep -q '^listening' /tmp/sink.log || [ $i -ge 100 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
+	wait_line listening /tmp/sink.log 100 0.1
 }
 
 # phase NAME app|none: every workload once; "app": the storm's
@@ -82,12 +87,7 @@ scale() {
 		exec nsenter --net=/run/netns/cB "$@"' sh \
 		$B halfopen "$HALF" 10.99.0.2 9000-9003 600 >/tmp/half.log 2>&1 &
 	half=$!
-	i=0
-	until grep -q '^connected' /tmp/half.log || [ $i -ge 1200 ]; do
-		sleep 1
-		i=$((i + 1))
-	done
-	grep -q '^connected' /tmp/half.log ||
+	wait_line connected /tmp/half.log 1200 1 ||
 		{ echo "TCPKA-ERROR halfopen: $(cat /tmp/half.log)"; exit 1; }
 	$P ifdown /run/netns/sB vsB >/dev/null
 	read -r t0 i </proc/uptime
