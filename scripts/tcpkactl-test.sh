@@ -100,6 +100,40 @@ fixture() { # fixture DIR: a fake /proc with tcpka loaded
 		>"$d/self/mounts"
 }
 
+# advise_fixture DIR: cgroups and histograms of known answers.
+advise_fixture() {
+	local d=$1
+	rm -rf "$d"
+	mkdir -p "$d/net/tcpka" "$d/sys/net/tcpka" "$d/self"
+	cp "$fx/net/tcpka/stats" "$d/net/tcpka/stats"
+	cat >"$d/net/tcpka/cgroups" <<-'EOF'
+	cgroup sockets_enforced probes_sent outcome_ack outcome_rst outcome_timeout outcome_user_timeout rounds_abandoned sockets_rearmed dry_run_matched policy
+	/quiet 0 4 4 0 0 0 0 0 0 -
+	/nat 10 40 30 6 0 0 0 0 0 idle=400,intvl=10,cnt=3,mode=default,from=/nat
+	/lb 10 40 30 6 0 0 0 0 0 idle=300,user_timeout=30000,mode=force,from=/
+	/ok 3 9 5 1 0 0 0 0 0 idle=60,mode=default,from=/ok
+	/legacy 0 9 0 0 3 0 0 0 0 -
+	/peer 0 9 0 2 0 0 0 0 0 idle=1,mode=default,from=/peer
+	EOF
+	cat >"$d/net/tcpka/histograms" <<-'EOF'
+	cgroup histogram count sum_ms le_1 le_2 le_4 le_8 le_16 le_32 le_64 le_128 le_256 le_512 le_1024 le_2048 le_4096 le_8192 le_16384 le_32768 le_65536 le_inf
+	/nat time_to_detect 6 2400000 0 0 0 0 0 0 0 0 0 6 6 6 6 6 6 6 6 6
+	/nat idle_at_reset 6 2400000 0 0 0 0 0 0 0 0 0 6 6 6 6 6 6 6 6 6
+	/lb time_to_detect 6 2400000 0 0 0 0 0 0 0 0 1 6 6 6 6 6 6 6 6 6
+	/lb idle_at_reset 6 1200000 0 0 0 0 0 0 0 0 6 6 6 6 6 6 6 6 6 6
+	/ok time_to_detect 1 200000 0 0 0 0 0 0 0 0 1 1 1 1 1 1 1 1 1 1
+	/ok idle_at_reset 1 200000 0 0 0 0 0 0 0 0 1 1 1 1 1 1 1 1 1 1
+	/legacy time_to_detect 3 23625000 0 0 0 0 0 0 0 0 0 0 0 0 0 3 3 3 3 3
+	/legacy idle_at_reset 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0
+	/peer time_to_detect 2 1000 2 2 2 2 2 2 2 2 2 2 2 2 2 2 2 2 2 2
+	/peer idle_at_reset 2 1000 2 2 2 2 2 2 2 2 2 2 2 2 2 2 2 2 2 2
+	EOF
+}
+# advise_of OUT CGROUP: the suggest line of CGROUP's block.
+advise_of() {
+	awk -v c="$2" '$1 == "cgroup" { on = $2 == c } on && $1 == "suggest"' <<<"$1"
+}
+
 # The same data, the columns of cgroups and histograms in another order.
 shuffle_columns() {
 	local f
@@ -322,6 +356,39 @@ for sh in "${shells[@]}"; do
 4097   10.0.0.1:41234  10.0.0.2:7001  /tcpka.slice/web 1/3    5    1
 8200   [fd00::1]:50022 [fd00::2]:7001 /a\040b          2/3    12   1'
 	t "probing: aligned columns, IPv6" eval '[ $rc -eq 0 ] && [ "$out" = "$want" ]'
+
+	# advise: recorded histograms with known answers
+	adv=$work/adv
+	advise_fixture "$adv"
+	P=$adv run advise
+	t "advise: no RST, no suggestion" eval '[ $rc -eq 0 ] &&
+		[ "$(advise_of "$out" /quiet)" = "suggest  nothing (docs/outcomes.md: finding an unknown NAT timeout)" ]'
+	t "advise: RSTs after 256-512 s idle: idle=200 intvl=15 cnt=4" eval '
+		has "$out" "the earliest after 256-512 s of idle" &&
+		hasline "$out" "apply    tcpkactl set /nat idle=200 intvl=15 cnt=4" &&
+		has "$out" "a dead peer found 260 s after"'
+	t "advise: mode=force and user_timeout kept" eval '
+		hasline "$out" "apply    tcpkactl set /lb idle=100 user_timeout=30000 mode=force"'
+	t "advise: the policy already below: nothing to change" eval '
+		[ "$(advise_of "$out" /ok)" = "suggest  nothing to change: the policy'"'"'s idle=60 is safely below 128 s" ]'
+	t "advise: verdicts at the kernel defaults named" eval '
+		has "$out" "the kernel'"'"'s default (7200 + 9 x 75 s)"'
+	t "advise: RSTs within 1 s of idle: a peer, nothing suggested" eval '
+		has "$(advise_of "$out" /peer)" "suggest  nothing: an RST after at most 1 s"'
+	P=$adv run advise --detect 300 /nat
+	t "advise --detect 300 CGROUP: cnt=4 over the 100 s left" eval '[ $rc -eq 0 ] &&
+		hasline "$out" "apply    tcpkactl set /nat idle=200 intvl=25 cnt=4" && ! has "$out" "/quiet"'
+	P=$adv run advise --detect 150 /nat
+	t "advise --detect below idle: nothing" eval '[ $rc -eq 0 ] && ! has "$out" "apply" &&
+		has "$out" "leaves no time for probes"'
+	P=$adv run advise --unit web.service
+	t "advise --unit: no row: exit 1" eval '[ $rc -eq 1 ] && has "$err" "no row for cgroup /tcpka.slice/web"'
+	P=$adv run advise --detect 0x9
+	t "advise --detect: not a number: exit 2" eval '[ $rc -eq 2 ]'
+	shuffle_columns "$adv"
+	P=$adv run advise /nat
+	t "advise: columns by name" eval '[ $rc -eq 0 ] &&
+		hasline "$out" "apply    tcpkactl set /nat idle=200 intvl=15 cnt=4"'
 
 	# set, del, flush
 	setpol ""
