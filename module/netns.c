@@ -41,9 +41,9 @@ struct tcpka_net *tcpka_pernet(const struct net *net)
  * Writable only with CAP_NET_ADMIN in the initial user namespace: root in a
  * container cannot switch off what the host set.
  */
-static int tcpka_sysctl_bool(TCPKA_CTL_CONST struct ctl_table *table,
-			     int write, void *buffer, size_t *lenp,
-			     loff_t *ppos)
+static int tcpka_sysctl_int(TCPKA_CTL_CONST struct ctl_table *table,
+			    int write, void *buffer, size_t *lenp,
+			    loff_t *ppos)
 {
 	int ret;
 
@@ -54,9 +54,10 @@ static int tcpka_sysctl_bool(TCPKA_CTL_CONST struct ctl_table *table,
 	}
 	ret = proc_dointvec_minmax(table, write, buffer, lenp, ppos);
 	if (write && ret == -EINVAL)
-		pr_warn_ratelimited("tcpka: net.tcpka.%s: invalid value '%.*s' (0 or 1)\n",
+		pr_warn_ratelimited("tcpka: net.tcpka.%s: invalid value '%.*s' (%d..%d)\n",
 				    table->procname,
-				    (int)min_t(size_t, *lenp, 32), (char *)buffer);
+				    (int)min_t(size_t, *lenp, 32), (char *)buffer,
+				    *(int *)table->extra1, *(int *)table->extra2);
 	return ret;
 }
 
@@ -66,19 +67,29 @@ static int tcpka_sysctl_bool(TCPKA_CTL_CONST struct ctl_table *table,
  *                 no socket
  *   log_verdicts  1: one rate-limited log line per rst/timeout/user_timeout
  */
-#define TCPKA_SYSCTL_BOOL(name) {			\
+#define TCPKA_SYSCTL_INT(name, lo, hi) {		\
 	.procname	= name,				\
 	.maxlen		= sizeof(int),			\
 	.mode		= 0644,				\
-	.proc_handler	= tcpka_sysctl_bool,		\
-	.extra1		= SYSCTL_ZERO,			\
-	.extra2		= SYSCTL_ONE,			\
+	.proc_handler	= tcpka_sysctl_int,		\
+	.extra1		= lo,				\
+	.extra2		= hi,				\
 }
+
+#define TCPKA_SYSCTL_BOOL(name) TCPKA_SYSCTL_INT(name, SYSCTL_ZERO, SYSCTL_ONE)
+
+/*
+ *   audit_idle    seconds: /proc/net/tcpka/coverage counts a socket whose
+ *                 first keepalive probe comes later as keepalive_late
+ *                 (1..32767, default 300)
+ */
+static int tcpka_audit_idle_max = 32767;
 
 static struct ctl_table tcpka_sysctl_template[] = {
 	TCPKA_SYSCTL_BOOL("enabled"),
 	TCPKA_SYSCTL_BOOL("dry_run"),
 	TCPKA_SYSCTL_BOOL("log_verdicts"),
+	TCPKA_SYSCTL_INT("audit_idle", SYSCTL_ONE, &tcpka_audit_idle_max),
 	{ }
 };
 
@@ -94,6 +105,7 @@ static int tcpka_sysctl_init(struct net *net, struct tcpka_net *tn)
 	table[0].data = &tn->enabled;
 	table[1].data = &tn->dry_run;
 	table[2].data = &tn->log_verdicts;
+	table[3].data = &tn->audit_idle;
 #ifdef TCPKA_HAVE_NET_SYSCTL_SZ
 	tn->sysctl = register_net_sysctl_sz(net, "net/tcpka", table,
 					    ARRAY_SIZE(tcpka_sysctl_template) - 1);
@@ -120,6 +132,7 @@ static int __net_init tcpka_net_init(struct net *net)
 	int err;
 
 	tn->enabled = enabled;
+	tn->audit_idle = 300;
 	atomic_set(&tn->rounds_live, 0);
 	err = tcpka_stats_net_init(tn);
 	if (err)
@@ -139,6 +152,9 @@ static int __net_init tcpka_net_init(struct net *net)
 	if (err)
 		goto err_proc;
 	err = tcpka_track_proc_create(tn->proc);
+	if (err)
+		goto err_proc;
+	err = tcpka_audit_proc_create(tn->proc);
 	if (err)
 		goto err_proc;
 

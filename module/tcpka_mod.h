@@ -70,6 +70,7 @@ struct tcpka_net {
 	int enabled;			/* net.tcpka.enabled */
 	int dry_run;			/* net.tcpka.dry_run */
 	int log_verdicts;		/* net.tcpka.log_verdicts */
+	int audit_idle;			/* net.tcpka.audit_idle, seconds */
 	struct tcpka_mibs __percpu *mib;
 	struct ctl_table *sysctl_table;
 	struct ctl_table_header *sysctl;
@@ -117,6 +118,9 @@ void tcpka_stats_exit(void);
 int tcpka_stats_net_init(struct tcpka_net *tn);
 void tcpka_stats_net_exit(struct tcpka_net *tn);
 int tcpka_stats_proc_create(struct proc_dir_entry *dir);
+
+/* audit.c */
+int tcpka_audit_proc_create(struct proc_dir_entry *dir);
 
 /* view.c */
 int tcpka_ns_root(char *buf, size_t len);

@@ -31,7 +31,7 @@ names() {
 	case $1 in
 	counter) sed -n 's/^\t\[TCPKA_MIB_[A-Z_]*\][\t ]*= "\([a-z_]*\)",$/\1/p' "$top/module/format.c" ;;
 	key) sed -n 's/^\t\[TCPKA_KEY_[A-Z_]*\][\t ]*= { "\([a-z_]*\)",.*/\1/p' "$top/module/grammar.c" ;;
-	sysctl) sed -n 's/^\tTCPKA_SYSCTL_BOOL("\([a-z_]*\)"),$/\1/p' "$top/module/netns.c" ;;
+	sysctl) sed -n 's/^\tTCPKA_SYSCTL_\(BOOL\|INT\)("\([a-z_]*\)".*),$/\2/p' "$top/module/netns.c" ;;
 	param) sed -n 's/^module_param\(_cb\)\?(\([a-z_]*\),.*/\2/p' "$top"/module/*.c ;;
 	proc) sed -n 's/.*proc_create[a-z_]*("\([a-z_]*\)".*/\1/p' "$top"/module/*.c ;;
 	tracepoint) sed -n 's/^TRACE_EVENT(\([a-z_]*\),$/\1/p' "$top/include/tcpka_trace.h" ;;

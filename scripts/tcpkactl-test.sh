@@ -95,6 +95,13 @@ fixture() { # fixture DIR: a fake /proc with tcpka loaded
 	echo 1 >"$d/sys/net/tcpka/enabled"
 	echo 0 >"$d/sys/net/tcpka/dry_run"
 	echo 1 >"$d/sys/net/tcpka/log_verdicts"
+	echo 300 >"$d/sys/net/tcpka/audit_idle"
+	cat >"$d/net/tcpka/coverage" <<-'EOF'
+	cgroup established keepalive_off keepalive_late
+	/tcpka.slice/web 5 0 1
+	/a\040b 3 2 0
+	/ 2 2 0
+	EOF
 	# cgroup2 mounted somewhere else than /sys/fs/cgroup.
 	printf 'sysfs /sys sysfs rw 0 0\ncgroup2 /sys/fs/cgroup/unified cgroup2 rw 0 0\n' \
 		>"$d/self/mounts"
@@ -357,6 +364,25 @@ for sh in "${shells[@]}"; do
 8200   [fd00::1]:50022 [fd00::2]:7001 /a\040b          2/3    12   1'
 	t "probing: aligned columns, IPv6" eval '[ $rc -eq 0 ] && [ "$out" = "$want" ]'
 
+	# audit
+	run audit
+	want='connections an idle timeout of 300 s (net.tcpka.audit_idle) takes unnoticed: keepalive off, or a first probe later
+
+cgroup            established  keepalive_off  keepalive_late  unprotected
+/tcpka.slice/web            5              0               1            1
+/a b                        3              2               0            2
+/                           2              2               0            2
+total                      10              4               1            5'
+	t "audit: a table with totals" eval '[ $rc -eq 0 ] && [ "$out" = "$want" ]'
+	run audit --prometheus
+	t "audit --prometheus: gauges" eval '[ $rc -eq 0 ] &&
+		hasline "$out" "# TYPE tcpka_cgroup_keepalive_off gauge" &&
+		hasline "$out" "tcpka_cgroup_keepalive_off{cgroup=\"/a b\"} 2" &&
+		hasline "$out" "tcpka_cgroup_keepalive_late{cgroup=\"/tcpka.slice/web\"} 1" &&
+		hasline "$out" "tcpka_cgroup_established{cgroup=\"/\"} 2"'
+	run audit --bogus
+	t "audit: unknown option: exit 2" eval '[ $rc -eq 2 ]'
+
 	# advise: recorded histograms with known answers
 	adv=$work/adv
 	advise_fixture "$adv"
@@ -595,6 +621,9 @@ $(cat "$work/big")" ]'
 			hasline "$out" "# TYPE tcpka_probes_sent_total counter" &&
 			hasline "$out" "tcpka_enabled 1" && hasline "$out" "tcpka_dry_run 0" &&
 			hasline "$out" "tcpka_log_verdicts 1" && hasline "$out" "# TYPE tcpka_log_verdicts gauge" &&
+			hasline "$out" "tcpka_audit_idle 300" &&
+			hasline "$out" "tcpka_cgroup_keepalive_late{cgroup=\"/tcpka.slice/web\"} 1" &&
+			hasline "$out" "# TYPE tcpka_cgroup_established gauge" &&
 			hasline "$out" "tcpka_sockets_probing 2" && hasline "$out" "tcpka_policies 2" && hasline "$out" "tcpka_policies_pending 1" &&
 			hasline "$out" "tcpka_cgroup_probes_sent_total{cgroup=\"/tcpka.slice/web\"} 9" &&
 			hasline "$out" "tcpka_cgroup_outcome_timeout_total{cgroup=\"/tcpka.slice/web\"} 1" &&

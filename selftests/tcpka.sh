@@ -19,7 +19,7 @@ PARALLEL="keepalive_on_v4 keepalive_on_v6 ack_v4 ack_v6 rst_v4 rst_v6
 	tracepoints halfclosed_v4 halfclosed_v6 ka_off_v4 ka_off_v6
 	force_midround_v4 force_midround_v6 force_kaoff_v4 force_kaoff_v6
 	retrans_v4 retrans_v6 tfo_v4 tfo_v6
-	mptcp_v4 mptcp_v6 pending_v4 pending_v6"
+	mptcp_v4 mptcp_v6 pending_v4 pending_v6 coverage_v4 coverage_v6"
 SERIAL_LAST="tcpkactl policy_file policy_perms cgns_v4 cgns_v6 unpriv_v4
 	unpriv_v6 kernsock reclaim_v4 reclaim_v6 exact unload_churn rmmod_midround
 	unload"
@@ -1500,7 +1500,8 @@ t_cgns() {
 		fail "the host has no row of $cgs/other: $(tr '\n' '|' <"$D/host.cgroups")"
 	grep -q "^$cgs/other " "$D/host.histograms" ||
 		fail "the host has no histogram of $cgs/other"
-	for f in cgroups histograms probing; do
+	ctr_sh -n "cat $PROC/coverage" >"$D/ctr.coverage"
+	for f in cgroups histograms probing coverage; do
 		grep -q "tcpka.slice" "$D/ctr.$f" &&
 			fail "container's $f shows a host path: $(tr '\n' '|' <"$D/ctr.$f")"
 	done
@@ -1513,6 +1514,85 @@ t_cgns() {
 		"$(grep "^set $cgs/" $PROC/policy | tr '\n' '|')" \
 		"set $cgs/other idle=50|set $cgs/x idle=100|"
 	set_policy "del $cgs/x\ndel $cgs/other"
+}
+
+# --- coverage audit: /proc/net/tcpka/coverage ----------------------------
+# cov TAG CGROUP: "established keepalive_off keepalive_late" of CGROUP's
+# row in a coverage snapshot ("none" without a row).
+cov() {
+	awk -v c="$2" '$1 == c { print $2, $3, $4; f = 1 } END { if (!f) print "none" }' \
+		"$D/$1.coverage"
+}
+
+# Known mixes in one netns: an application without keepalive, one with its
+# own at 7200 s, a policy at 60 s, one of its own at 200 s (late only once
+# net.tcpka.audit_idle is 100, in that namespace only). The established
+# total is the kernel's own count (state 01 in /proc/net/tcp and tcp6);
+# the server namespace sees its sockets and none of the client's.
+t_coverage() {
+	local cgs=/tcpka.slice/$T a i p r sys=/proc/sys/net/tcpka/audit_idle
+	cg_make "$cgs/off" "$cgs/late" "$cgs/pol" "$cgs/mix" "$cgs/srv"
+	pair "" 0
+	a=$(srv_addr "$F" 0)
+	set_policy "set $cgs/pol idle=60"
+	for i in 1 2 3 4 5 6 7; do
+		peer "s$i" "$cgs/srv" "s$N" server -w 0 "$a" "700$i"
+	done
+	for i in 1 2 3 4 5 6 7; do wait_line "s$i" listening || return; done
+	peer c1 "$cgs/off" "c$N" client -w 0 "$a" 7001
+	peer c2 "$cgs/off" "c$N" client -w 0 "$a" 7002
+	peer c3 "$cgs/late" "c$N" client -k -i 7200 -w 0 "$a" 7003
+	peer c4 "$cgs/late" "c$N" client -k -i 7200 -w 0 "$a" 7004
+	peer c5 "$cgs/pol" "c$N" client -w 0 "$a" 7005
+	peer c6 "$cgs/pol" "c$N" client -w 0 "$a" 7006
+	peer c7 "$cgs/mix" "c$N" client -k -i 200 -w 0 "$a" 7007
+	for i in 1 2 3 4 5 6 7; do
+		wait_line "c$i" established && wait_line "s$i" established ||
+			return
+	done
+	expect_opts c5 established 1 60 - - -
+	expect_eq "c audit_idle" "$(in_ns "c$N" cat $sys 2>&1)" 300
+	"$PEER" cat "/run/netns/c$N" $PROC/coverage "$D/c0.coverage" \
+		/proc/net/tcp "$D/c.tcp" /proc/net/tcp6 "$D/c.tcp6" ||
+		fail "read coverage in c$N"
+	expect_eq "header" "$(head -1 "$D/c0.coverage")" \
+		"cgroup established keepalive_off keepalive_late"
+	expect_eq "off" "$(cov c0 "$cgs/off")" "2 2 0"
+	expect_eq "late (own idle 7200)" "$(cov c0 "$cgs/late")" "2 0 2"
+	expect_eq "policy idle 60" "$(cov c0 "$cgs/pol")" "2 0 0"
+	expect_eq "own idle 200, audit_idle 300" "$(cov c0 "$cgs/mix")" "1 0 0"
+	expect_eq "no server row in the client's netns" "$(cov c0 "$cgs/srv")" none
+	expect_eq "established = the kernel's (st 01)" \
+		"$(awk 'NR > 1 { n += $2 } END { print n + 0 }' "$D/c0.coverage")" \
+		"$(awk 'FNR > 1 && $4 == "01" { n++ } END { print n + 0 }' "$D/c.tcp" "$D/c.tcp6")"
+	r=$(printf 0 | in_ns "c$N" "$PEER" write $sys)
+	expect_ne "write 0 to audit_idle" "$r" ok
+	r=$(printf 32768 | in_ns "c$N" "$PEER" write $sys)
+	expect_ne "write 32768 to audit_idle" "$r" ok
+	expect_log "net.tcpka.audit_idle: invalid value" "(1..32767)"
+	in_ns "c$N" sh -c "echo 100 >$sys" || fail "echo 100 >$sys failed"
+	"$PEER" cat "/run/netns/c$N" $PROC/coverage "$D/c1.coverage" ||
+		fail "read coverage in c$N"
+	expect_eq "own idle 200, audit_idle 100" "$(cov c1 "$cgs/mix")" "1 0 1"
+	expect_eq "policy idle 60, audit_idle 100" "$(cov c1 "$cgs/pol")" "2 0 0"
+	expect_eq "s audit_idle untouched" "$(in_ns "s$N" cat $sys 2>&1)" 300
+	"$PEER" cat "/run/netns/s$N" $PROC/coverage "$D/s0.coverage" ||
+		fail "read coverage in s$N"
+	expect_eq "servers" "$(cov s0 "$cgs/srv")" "7 7 0"
+	for p in off late pol mix; do
+		expect_eq "no $p row in the server's netns" "$(cov s0 "$cgs/$p")" none
+	done
+	# A socket that closes leaves the count.
+	kill "$(cat "$D/c1.pid")"
+	i=0
+	while :; do
+		"$PEER" cat "/run/netns/c$N" $PROC/coverage "$D/c2.coverage"
+		[ "$(cov c2 "$cgs/off")" = "1 1 0" ] && break
+		i=$((i + 1))
+		[ $i -gt 40 ] && { fail "off after a close: $(cov c2 "$cgs/off")"; break; }
+		sleep 0.25
+	done
+	set_policy "del $cgs/pol"
 }
 
 # --- what an unprivileged user's own namespaces see and use ----------------
