@@ -233,9 +233,10 @@ static void tcpka_on_write_wakeup(struct ftrace_regs *fregs)
 	 * in probes_sent; its rounds are MPTCP's business (the subflow's
 	 * keepalive settings come from the MPTCP socket), so none starts.
 	 */
-	tcpka_count(sk, TCPKA_MIB_PROBES, n);
-	if (!sk_is_mptcp(sk))
-		tcpka_track_event(sk, TCPKA_EV_PROBE);
+	if (sk_is_mptcp(sk))
+		tcpka_count(sk, TCPKA_MIB_PROBES, n);
+	else
+		tcpka_track_probe(sk, n);
 }
 
 /*

@@ -295,6 +295,37 @@ void tcpka_count(const struct sock *sk, enum tcpka_mib f, unsigned int n)
 }
 
 /**
+ * tcpka_count_tally - add several counters of a socket at once
+ * @sk: the socket
+ * @t: the counters and how much, added in that order
+ *
+ * Context: any; sleeps never.
+ */
+void tcpka_count_tally(const struct sock *sk, const struct tcpka_tally *t)
+{
+	struct tcpka_net *tn;
+	struct tcpka_row *row;
+	unsigned int i;
+
+	if (!t->nr)
+		return;
+	rcu_read_lock();
+	tn = tcpka_pernet(sock_net(sk));
+	if (tn) {
+		for (i = 0; i < t->nr; i++)
+			this_cpu_add(tn->mib->v[t->a[i].f], t->a[i].n);
+		row = tcpka_row_get(tn, sk);
+		if (!row) {
+			this_cpu_add(tn->mib->v[TCPKA_MIB_ROWS_OVERFLOW], t->nr);
+		} else if (!IS_ERR(row)) {
+			for (i = 0; i < t->nr; i++)
+				this_cpu_add(row->mib->v[t->a[i].f], t->a[i].n);
+		}
+	}
+	rcu_read_unlock();
+}
+
+/**
  * tcpka_observe - add a value to a histogram of a socket's cgroup
  * @sk: the socket
  * @h: which histogram

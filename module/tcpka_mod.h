@@ -108,8 +108,28 @@ bool tcpka_force_applies(const struct sock *sk);
 void tcpka_rearm_all(const struct tcpka_table *old,
 		     const struct tcpka_table *new);
 
+/* Counters of one socket to add at once, with one lookup of its row. */
+struct tcpka_tally {
+	unsigned int nr;
+	struct {
+		enum tcpka_mib f;
+		unsigned int n;
+	} a[4];
+};
+
+static inline void tcpka_tally_add(struct tcpka_tally *t, enum tcpka_mib f,
+				   unsigned int n)
+{
+	if (!WARN_ON_ONCE(t->nr >= ARRAY_SIZE(t->a))) {
+		t->a[t->nr].f = f;
+		t->a[t->nr].n = n;
+		t->nr++;
+	}
+}
+
 /* stats.c */
 void tcpka_count(const struct sock *sk, enum tcpka_mib f, unsigned int n);
+void tcpka_count_tally(const struct sock *sk, const struct tcpka_tally *t);
 void tcpka_observe(const struct sock *sk, enum tcpka_hist h, u32 ms);
 const char *tcpka_escape(struct tcpka_rowbuf *b, const char *path);
 void tcpka_stats_cgroup_rmdir(void);
@@ -134,6 +154,7 @@ const char *tcpka_view_cgroup(const struct tcpka_view *v,
 int tcpka_track_init(void);
 void tcpka_track_exit(void);
 void tcpka_track_event(const struct sock *sk, enum tcpka_event ev);
+void tcpka_track_probe(const struct sock *sk, unsigned int n);
 void tcpka_track_close(const struct sock *sk, bool timed_out, bool rto,
 		       bool uto);
 void tcpka_track_start(void);

@@ -23,8 +23,9 @@
  * Records recycle without an allocation or an RCU callback per round:
  * they come from a pool refilled in process context, and go back to it
  * when the round ends; no hook allocates or takes a sleeping lock, which
- * PREEMPT_RT forbids with preemption off. The cache is SLAB_TYPESAFE_BY_RCU and a
- * record's key carries TCPKA_LIVE while its round is on, so a lookup that
+ * PREEMPT_RT forbids with preemption off. A record is a record until an
+ * RCU grace period after it left the pool for the slab (tcpka_trim_fn()),
+ * and its key carries TCPKA_LIVE while its round is on, so a lookup that
  * raced with the end and reuse of a record sees a key that no longer
  * matches, and exactly one caller (whoever clears TCPKA_LIVE) ends a
  * round: a timer on one CPU and an RST on another cannot both count it.
@@ -61,8 +62,9 @@ MODULE_PARM_DESC(max_tracked,
 #define TCPKA_LIVE	1UL
 
 /*
- * One socket in the middle of a round: 24 bytes, 32 in its cache (whose
- * SLAB_TYPESAFE_BY_RCU puts the free pointer beside the object).
+ * One socket in the middle of a round: 24 bytes, in a cache of its own
+ * (no constructor, no SLAB_TYPESAFE_BY_RCU: SLUB keeps its free pointer
+ * inside the object, so 24 bytes there too).
  */
 struct tcpka_round {
 	unsigned long next;	/* the next record, or a chain's nulls marker */
@@ -182,26 +184,45 @@ static void tcpka_refill_fn(struct work_struct *work)
 /*
  * A reserve taken for a re-arm walk, once its rounds are over: down to
  * twice what the rounds in progress could need at once, plus
- * TCPKA_POOL_FILL.
+ * TCPKA_POOL_FILL. Records are taken off the top of the pool in batches
+ * and freed an RCU grace period later: a lookup may still stand on one
+ * (it followed a chain into the pool), and no record left in the pool
+ * points to one taken off its top (the pool is a stack).
  */
+#define TCPKA_TRIM_BATCH	1024
+
 static void tcpka_trim_fn(struct work_struct *work)
 {
 	unsigned int want = TCPKA_POOL_FILL + atomic_read(&tcpka_nr_rounds);
+	unsigned long batch, p, flags;
 	struct tcpka_round *r;
-	unsigned long flags;
+	unsigned int n;
 
 	while (READ_ONCE(tcpka_pool_nr) > 2 * want) {
+		batch = 0;
 		raw_spin_lock_irqsave(&tcpka_pool_lock, flags);
-		r = NULL;
-		if (tcpka_pool != TCPKA_POOL_END) {
+		for (n = 0; n < TCPKA_TRIM_BATCH &&
+		     tcpka_pool != TCPKA_POOL_END &&
+		     tcpka_pool_nr > 2 * want; n++) {
 			r = (struct tcpka_round *)tcpka_pool;
 			tcpka_pool = READ_ONCE(r->next);
 			WRITE_ONCE(tcpka_pool_nr, tcpka_pool_nr - 1);
+			/*
+			 * Linked through the key (an even address, or 0: never
+			 * live to a lookup); ->next stays as lookups may follow it.
+			 */
+			WRITE_ONCE(r->key, batch);
+			batch = (unsigned long)r;
 		}
 		raw_spin_unlock_irqrestore(&tcpka_pool_lock, flags);
-		if (!r)
+		if (!batch)
 			break;
-		kmem_cache_free(tcpka_round_cache, r);
+		synchronize_rcu();
+		for (p = batch; p;) {
+			r = (struct tcpka_round *)p;
+			p = r->key;
+			kmem_cache_free(tcpka_round_cache, r);
+		}
 		cond_resched();
 	}
 }
@@ -572,7 +593,7 @@ static void tcpka_log_verdict(const struct sock *sk, enum tcpka_outcome out,
  * icsk_probes_out as the event saw it.
  */
 static void tcpka_round_end(const struct sock *sk, enum tcpka_outcome out,
-			    unsigned int probes)
+			    unsigned int probes, struct tcpka_tally *t)
 {
 	const struct tcp_sock *tp = tcp_sk(sk);
 	bool verdict = out == TCPKA_OUT_RST || out == TCPKA_OUT_TIMEOUT ||
@@ -581,7 +602,7 @@ static void tcpka_round_end(const struct sock *sk, enum tcpka_outcome out,
 	struct tcpka_net *tn;
 	bool log;
 
-	tcpka_count(sk, tcpka_outcome_mib[out], 1);
+	tcpka_tally_add(t, tcpka_outcome_mib[out], 1);
 	/* Idle as keepalive measures it: since the peer was last heard. */
 	idle_ms = jiffies_to_msecs(keepalive_time_elapsed(tp));
 	/* Since the last data the peer sent (or the handshake). */
@@ -606,16 +627,38 @@ static void tcpka_round_end(const struct sock *sk, enum tcpka_outcome out,
 		tcpka_log_verdict(sk, out, probes, idle_ms, detect_ms);
 }
 
-/**
- * tcpka_track_event - feed one event of a socket to its probe round
- * @sk: a TCP socket
- * @ev: what happened
- *
- * Context: tracepoint handler or ftrace callback; sleeps never. The events
- * of one socket are serialised by its lock, but for the keepalive timer's
- * entry (before the timer takes it): the claim on the record decides.
+/*
+ * An answered round at the keepalive timer's entry, when the socket probes
+ * again at once or within TCPKA_SOON (idle close to intvl, as with probes
+ * every second): the round is left on for that probe, which ends it in ack
+ * and starts the next one in the same record (tcpka_track_event()), with
+ * no record given back and taken again, no table update, no namespace
+ * count changed. Only a round answered at its first probe qualifies (its
+ * record says the peer was last heard about idle + intvl ago), so a busy
+ * socket whose timer keeps finding it answered ends the round at its next
+ * timer, as any other, and no idle socket keeps a record.
  */
-void tcpka_track_event(const struct sock *sk, enum tcpka_event ev)
+#define TCPKA_SOON	(HZ / 2)
+
+static bool tcpka_probes_soon(const struct sock *sk,
+			      const struct tcpka_heard *h)
+{
+	const struct tcp_sock *tp = tcp_sk(sk);
+	u32 when = keepalive_time_when(tp), elapsed;
+
+	/* Data in flight or queued: the timer sends no probe. */
+	if (READ_ONCE(tp->packets_out) || !tcp_write_queue_empty(sk))
+		return false;
+	elapsed = keepalive_time_elapsed(tp);
+	if (elapsed < when && when - elapsed > TCPKA_SOON)
+		return false;
+	return tcp_jiffies32 - h->rcv_tstamp <=
+	       when + keepalive_intvl_when(tp) + TCPKA_SOON;
+}
+
+/* One event; what it counts goes into @t, added by the caller. */
+static void tcpka_track(const struct sock *sk, enum tcpka_event ev,
+			struct tcpka_tally *t)
 {
 	unsigned int probes = READ_ONCE(inet_csk(sk)->icsk_probes_out);
 	struct tcpka_round *r;
@@ -627,6 +670,10 @@ void tcpka_track_event(const struct sock *sk, enum tcpka_event ev)
 	rcu_read_lock();
 	r = tcpka_round_find(sk, &h);
 	answered = r && tcpka_heard_since(sk, &h);
+	if (ev == TCPKA_EV_TIMER && answered && tcpka_probes_soon(sk, &h)) {
+		rcu_read_unlock();
+		return;
+	}
 	v = tcpka_classify(!!r, ev, tcpka_outstanding(!!r, answered, probes));
 	/* A round that ends, or ends and restarts, is ended by one caller. */
 	if (r && (!v.in_round || v.start)) {
@@ -638,7 +685,7 @@ void tcpka_track_event(const struct sock *sk, enum tcpka_event ev)
 			/* Answered, and this probe starts the next round. */
 			tcpka_round_restart(r, sk);
 			v.start = false;
-			tcpka_count(sk, TCPKA_MIB_ROUNDS, 1);
+			tcpka_tally_add(t, TCPKA_MIB_ROUNDS, 1);
 		} else {
 			tcpka_round_del(r, sk);
 		}
@@ -651,16 +698,51 @@ void tcpka_track_event(const struct sock *sk, enum tcpka_event ev)
 	 * and ended at once: the outcomes always add up to rounds_started.
 	 */
 	if (!r && v.outcome != TCPKA_OUT_NONE)
-		tcpka_count(sk, TCPKA_MIB_ROUNDS, 1);
+		tcpka_tally_add(t, TCPKA_MIB_ROUNDS, 1);
 	if (v.outcome != TCPKA_OUT_NONE)
-		tcpka_round_end(sk, v.outcome, probes);
+		tcpka_round_end(sk, v.outcome, probes, t);
 	if (v.start) {
 		err = tcpka_round_add(sk);
 		if (!err)
-			tcpka_count(sk, TCPKA_MIB_ROUNDS, 1);
+			tcpka_tally_add(t, TCPKA_MIB_ROUNDS, 1);
 		else if (err != -EEXIST)
-			tcpka_count(sk, TCPKA_MIB_TRACK_OVERFLOW, 1);
+			tcpka_tally_add(t, TCPKA_MIB_TRACK_OVERFLOW, 1);
 	}
+}
+
+/**
+ * tcpka_track_event - feed one event of a socket to its probe round
+ * @sk: a TCP socket
+ * @ev: what happened
+ *
+ * Context: tracepoint handler or ftrace callback; sleeps never. The events
+ * of one socket are serialised by its lock, but for the keepalive timer's
+ * entry (before the timer takes it): the claim on the record decides.
+ */
+void tcpka_track_event(const struct sock *sk, enum tcpka_event ev)
+{
+	struct tcpka_tally t = { .nr = 0 };
+
+	tcpka_track(sk, ev, &t);
+	tcpka_count_tally(sk, &t);
+}
+
+/**
+ * tcpka_track_probe - a keepalive probe is about to leave
+ * @sk: a TCP socket, not an MPTCP subflow
+ * @n: the TCPKeepAlive increments it makes (probes_sent)
+ *
+ * The probe's count and what the round makes of it (rounds_started, the
+ * previous round's ack) are added with one lookup of the cgroup's row.
+ * Context: as tcpka_track_event().
+ */
+void tcpka_track_probe(const struct sock *sk, unsigned int n)
+{
+	struct tcpka_tally t = { .nr = 0 };
+
+	tcpka_tally_add(&t, TCPKA_MIB_PROBES, n);
+	tcpka_track(sk, TCPKA_EV_PROBE, &t);
+	tcpka_count_tally(sk, &t);
 }
 
 /**
@@ -827,8 +909,8 @@ int tcpka_track_init(void)
 	unsigned int i, nb;
 
 	tcpka_round_cache = kmem_cache_create("tcpka_round",
-					      sizeof(struct tcpka_round), 0,
-					      SLAB_TYPESAFE_BY_RCU, NULL);
+					      sizeof(struct tcpka_round), 0, 0,
+					      NULL);
 	if (!tcpka_round_cache)
 		return -ENOMEM;
 	nb = clamp_t(unsigned int, READ_ONCE(max_tracked) / 4, 256, 65536);
@@ -878,6 +960,5 @@ void tcpka_track_exit(void)
 	atomic_set(&tcpka_nr_rounds, 0);
 	kvfree(tcpka_heads);
 	tcpka_heads = NULL;
-	/* Its slabs are freed after an RCU grace period (TYPESAFE_BY_RCU). */
 	kmem_cache_destroy(tcpka_round_cache);
 }
