@@ -386,7 +386,7 @@ out:
 static void tcpka_rearm_hash(struct inet_hashinfo *h,
 			     const struct tcpka_table *old,
 			     const struct tcpka_table *new,
-			     unsigned int *rearmed)
+			     unsigned int *rearmed, unsigned int base)
 {
 	struct sock *batch[TCPKA_REARM_BATCH];
 	unsigned int bucket, skip, idx, n, i;
@@ -430,7 +430,7 @@ static void tcpka_rearm_hash(struct inet_hashinfo *h,
 			 * The first probes of the sockets re-armed so far may
 			 * all be due at once: records for them, and this batch.
 			 */
-			tcpka_track_reserve(*rearmed + n);
+			tcpka_track_reserve(*rearmed + n, base);
 			for (i = 0; i < n; i++) {
 				*rearmed += tcpka_rearm_one(batch[i], old, new);
 				sock_put(batch[i]);
@@ -456,13 +456,14 @@ void tcpka_rearm_all(const struct tcpka_table *old,
 {
 	struct inet_hashinfo *global;
 	struct net *net, **nets = NULL;
-	unsigned int nr = 0, i = 0, rearmed = 0;
+	unsigned int nr = 0, i = 0, rearmed = 0, base;
 
 	if (!new || !new->nr)
 		return;
+	base = tcpka_track_rounds();
 	/* 6.12 no longer exports tcp_hashinfo: init_net points at it. */
 	global = init_net.ipv4.tcp_death_row.hashinfo;
-	tcpka_rearm_hash(global, old, new, &rearmed);
+	tcpka_rearm_hash(global, old, new, &rearmed, base);
 
 	/*
 	 * Namespaces with their own table (net.ipv4.tcp_child_ehash_entries):
@@ -486,7 +487,7 @@ void tcpka_rearm_all(const struct tcpka_table *old,
 				    nr);
 	while (i--) {
 		tcpka_rearm_hash(nets[i]->ipv4.tcp_death_row.hashinfo, old, new,
-				 &rearmed);
+				 &rearmed, base);
 		put_net(nets[i]);
 	}
 	kfree(nets);

@@ -158,7 +158,8 @@ void tcpka_track_probe(const struct sock *sk, unsigned int n);
 void tcpka_track_close(const struct sock *sk, bool timed_out, bool rto,
 		       bool uto);
 void tcpka_track_start(void);
-void tcpka_track_reserve(unsigned int n);
+unsigned int tcpka_track_rounds(void);
+void tcpka_track_reserve(unsigned int n, unsigned int base);
 void tcpka_track_stop(void);
 int tcpka_track_proc_create(struct proc_dir_entry *dir);
 

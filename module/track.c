@@ -228,17 +228,33 @@ static void tcpka_trim_fn(struct work_struct *work)
 }
 
 /**
+ * tcpka_track_rounds - the rounds in progress now, host-wide
+ *
+ * What a re-arm walk starts from: tcpka_track_reserve() counts the rounds
+ * started since then as records already taken.
+ */
+unsigned int tcpka_track_rounds(void)
+{
+	return atomic_read(&tcpka_nr_rounds);
+}
+
+/**
  * tcpka_track_reserve - have records ready for rounds about to start
  * @n: how many sockets a policy write's re-arm walk has re-armed so far,
  *	and is about to: all may send their first probe at once
+ * @base: tcpka_track_rounds() when the walk began
  *
- * Tops the pool up to @n records (at most TCPKA_POOL_MAX).
+ * Tops the pool up to @n records, less the rounds started since the walk
+ * began (those sockets took theirs already; at most TCPKA_POOL_MAX).
  * Context: process, may sleep (the re-arm walk).
  */
-void tcpka_track_reserve(unsigned int n)
+void tcpka_track_reserve(unsigned int n, unsigned int base)
 {
 	unsigned int nr = READ_ONCE(tcpka_pool_nr);
+	int started = atomic_read(&tcpka_nr_rounds) - (int)base;
 
+	if (started > 0)
+		n -= min_t(unsigned int, started, n);
 	n = min_t(unsigned int, n + TCPKA_POOL_LOW, TCPKA_POOL_MAX);
 	if (!READ_ONCE(tcpka_pool_on) || nr >= n)
 		return;

@@ -45,7 +45,9 @@ run=$TCPKA_TOP/build/bench-run.sh
 if [ -n "${TCPKA_BENCH_LOG:-}" ]; then
 	out=$TCPKA_BENCH_LOG
 else
-	vm_run "${TCPKA_BENCH_KERNEL:-6.1}" "$run" \
+	# slub_nomerge: tcpka's record cache is its own in /proc/slabinfo,
+	# and rmmod gives its slabs back, not objects in a shared cache.
+	TCPKA_VM_APPEND=slub_nomerge vm_run "${TCPKA_BENCH_KERNEL:-6.1}" "$run" \
 		--file "$obj" --file "$loader" --mem 2048 --timeout 3600 \
 		>"$out" 2>&1 || { cat "$out"; die "the benchmark VM failed"; }
 fi

@@ -31,6 +31,9 @@
 #   --mem       the VM's memory (default 1024 MB)
 #   --file      copy PATH into the VM's /selftests/ too (may repeat)
 #
+# TCPKA_VM_APPEND: more kernel command line (make bench: slub_nomerge, so
+# that tcpka's record cache is its own in /proc/slabinfo).
+#
 # Prints "ok NAME" or "not ok NAME: reason" per test and a summary; exits 0
 # only if every test passed and the VM finished. The tests are listed in
 # selftests/README.
@@ -42,7 +45,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-usage() { sed -n '3,39p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+usage() { sed -n '3,44p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 
 kernel='' moddir='' ko='' debug=0 log='' timeout='' jobs='' skip_load=0 run=
 mem=1024
@@ -209,7 +212,7 @@ EOF
 cat "$base" "$work/run.cpio.gz" >"$work/initrd.gz"
 
 # --- boot ---------------------------------------------------------------
-append="console=ttyS0 quiet panic=-1 loglevel=4"
+append="console=ttyS0 quiet panic=-1 loglevel=4${TCPKA_VM_APPEND:+ $TCPKA_VM_APPEND}"
 [ "$debug" = 1 ] && append="$append oops=panic kasan.fault=panic"
 console=$work/console.log
 results=$work/results.log
