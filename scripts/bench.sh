@@ -30,6 +30,22 @@ if [ ! -x "$loader" ]; then
 	mv "$loader.tmp" "$loader"
 fi
 
+# perf from Debian (linux-perf), with the libraries it loads, for a profile
+# of the storm inside the VM: tcpka's own functions' share of its samples.
+need_pkgs linux-perf
+perfdir=$TCPKA_TOP/build/bench-perf
+rm -rf "$perfdir"
+mkdir -p "$perfdir"
+perfbin=$(readlink -f "$(command -v perf)")
+# Debian's /usr/bin/perf may be a wrapper picking perf_<version>.
+[ -x "${perfbin}_$(perf --version 2>/dev/null | awk '{ split($3, v, "."); print v[1] "." v[2] }')" ] &&
+	perfbin=${perfbin}_$(perf --version | awk '{ split($3, v, "."); print v[1] "." v[2] }')
+cp "$perfbin" "$perfdir/perf"
+ldd "$perfbin" | awk '$3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }' |
+	while read -r l; do cp -L "$l" "$perfdir/"; done
+perffiles=()
+for f in "$perfdir"/*; do perffiles+=(--file "$f"); done
+
 krel=$(krel_for "${TCPKA_BENCH_KERNEL:-6.1}")
 out=$TCPKA_TOP/build/bench-$krel.log
 mkdir -p "$TCPKA_TOP/build"
@@ -48,7 +64,7 @@ else
 	# slub_nomerge: tcpka's record cache is its own in /proc/slabinfo,
 	# and rmmod gives its slabs back, not objects in a shared cache.
 	TCPKA_VM_APPEND=slub_nomerge vm_run "${TCPKA_BENCH_KERNEL:-6.1}" "$run" \
-		--file "$obj" --file "$loader" --mem 2048 --timeout 3600 \
+		--file "$obj" --file "$loader" "${perffiles[@]}" --mem 2048 --timeout 3600 \
 		>"$out" 2>&1 || { cat "$out"; die "the benchmark VM failed"; }
 fi
 
@@ -85,6 +101,9 @@ $1 == "SCALE" && $3 == "readfile" { scale = scale sprintf("  /proc/net/tcpka/pro
 $1 == "SCALESTATS" && ($2 == "sockets_rearmed" || $2 == "rounds_started" || $2 == "rounds_in_progress" || $2 == "probes_sent" || $2 == "track_overflow" || $2 == "TCPKeepAlive") { scale = scale "    " $2 " " $3 "\n" }
 $1 == "SCALEMEM" { mem[$2, $3] = $4 }
 $1 == "SCALE" { half = $2 }
+$1 == "PROFILE" { prof = sprintf("profile of the all-ACKed storm under the mode=force policy (perf, cpu-clock, 6 s):\n  tcpka functions %.2f%% of all samples, %.1f%% of the non-idle ones (non-idle: %.2f%% of all)\n  by function:", $3, $4, $2)
+	for (i = 5; i <= NF; i++) prof = prof " " $i
+	prof = prof "\n" }
 $1 == "SCALESLAB" { scale = scale sprintf("    round records (slab tcpka_round): %d in use of %d, %d B each\n", $2, $3, $4) }
 END {
 	printf "%-17s %10s %10s %10s %10s %6s %6s %6s %6s\n", "workload", "stock",
@@ -108,6 +127,7 @@ END {
 	print "sampled by the tick (/proc/stat), -probes: TCPKeepAlive in the window"
 	print "(equal counts: equal work); churn-cpu: non-idle CPU per connection"
 	printf "tcpka counters of the last run with it:\n%s", stats
+	printf "%s", prof
 	printf "scale (half-open connections of one cgroup):\n%s", scale
 	if (half && ("mid", "Slab:") in mem)
 		printf "    given back by rmmod with %d rounds in progress (sockets kept): Slab %d kB (%.1f B per socket), MemFree %d kB\n",

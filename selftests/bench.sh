@@ -14,7 +14,7 @@ P=/selftests/tcpka_peer
 L=/selftests/tcpka_bpfload
 RUNS=${RUNS:-3}
 STORM=${STORM:-10000}
-SECS=${SECS:-8}
+SECS=${SECS:-12}
 HALF=${HALF:-100000}
 # churn-cpu: /proc/uptime counts in 10 ms steps; 10000 connections take
 # seconds of CPU, so that the step is a fraction of a percent.
@@ -78,7 +78,7 @@ phase() {
 # /proc/net/tcpka/probing lists them all (read twice, timed; intvl 120 s
 # keeps them in the middle of their round). Prints "SCALE ..." lines.
 scale() {
-	local half i t0 t1
+	local half i t0 t1 ka0
 	ulimit -n $((HALF + 1024))
 	insmod /tcpka/tcpka.ko max_tracked=$((HALF + HALF / 4)) ||
 		{ echo "TCPKA-ERROR insmod"; exit 1; }
@@ -90,6 +90,10 @@ scale() {
 	wait_line connected /tmp/half.log 1200 1 ||
 		{ echo "TCPKA-ERROR halfopen: $(cat /tmp/half.log)"; exit 1; }
 	$P ifdown /run/netns/sB vsB >/dev/null
+	# The storms ran in cB too: TCPKeepAlive counted from here.
+	ka0=$(nsenter --net=/run/netns/cB awk '/^TcpExt:/ && !n { n = split($0, h) ; next }
+		/^TcpExt:/ { for (i = 2; i <= n; i++) if (h[i] == "TCPKeepAlive") print $i }' \
+		/proc/net/netstat)
 	read -r t0 i </proc/uptime
 	echo "set /bench.slice/half idle=2 intvl=120 cnt=3" >/proc/net/tcpka/policy
 	read -r t1 i </proc/uptime
@@ -115,10 +119,37 @@ scale() {
 	rmmod tcpka
 	awk '/^Slab:|^MemFree:/ { print "SCALEMEM unloaded", $1, $2 }' /proc/meminfo
 	nsenter --net=/run/netns/cB awk '/^TcpExt:/ && !n { n = split($0, h) ; next }
-		/^TcpExt:/ { for (i = 2; i <= n; i++) if (h[i] == "TCPKeepAlive") print "SCALESTATS TCPKeepAlive", $i }' \
+		/^TcpExt:/ { for (i = 2; i <= n; i++) if (h[i] == "TCPKeepAlive") print "SCALESTATS TCPKeepAlive", $i - ka0 }' ka0="$ka0" \
 		/proc/net/netstat
 	kill "$SINK" "$half" 2>/dev/null
 	wait
+}
+
+# profile: the all-ACKed storm under tcpka's mode=force policy, sampled
+# by perf (cpu-clock, every CPU) for 6 s of its window: tcpka's own
+# functions' share of the non-idle samples. One run's share, not a ratio
+# of two runs, so the host's noise between runs does not enter it.
+profile() {
+	local perf="/selftests/ld-linux-x86-64.so.2 --library-path /selftests /selftests/perf"
+	[ -x /selftests/perf ] || return 0
+	echo 0 >/proc/sys/kernel/kptr_restrict
+	echo -1 >/proc/sys/kernel/perf_event_paranoid
+	insmod /tcpka/tcpka.ko || { echo "TCPKA-ERROR insmod"; exit 1; }
+	echo "set /bench.slice/cli $POLICY mode=force" >/proc/net/tcpka/policy
+	nsenter --net=/run/netns/cB $B storm "$STORM" 14 $CG/srv none >/dev/null &
+	sleep 6
+	$perf record -a -e cpu-clock -F 1000 -o /tmp/perf.data -- sleep 6 \
+		>/dev/null 2>&1
+	wait
+	$perf report -i /tmp/perf.data --stdio --no-children --sort sym -g none \
+		--percent-limit 0 2>/dev/null | awk '
+	$1 ~ /%$/ && $2 == "[k]" { p = $1; sub("%", "", p)
+		if ($3 == "native_safe_halt" || $3 == "default_idle") { idle += p; next }
+		busy += p
+		if ($3 ~ /^tcpka_/) { t += p; top = top sprintf(" %s=%.2f", $3, p) } }
+	$1 ~ /%$/ && $2 != "[k]" { p = $1; sub("%", "", p); busy += p }
+	END { if (busy > 0) printf "PROFILE %.2f %.2f %.2f%s\n", busy, t, 100 * t / busy, top }'
+	rmmod tcpka
 }
 
 for i in $(seq "$RUNS"); do
@@ -142,4 +173,5 @@ for i in $(seq "$RUNS"); do
 	fi
 	rmmod tcpka
 done
+profile
 scale
