@@ -149,6 +149,7 @@ enum tcpka_event {
 	TCPKA_EV_CLOSE,		/* the socket left the probed states otherwise */
 	TCPKA_EV_DESTROY,	/* the socket is being destroyed */
 	TCPKA_EV_KA_OFF,	/* the application switched keepalive off */
+	TCPKA_EV_ZW_CLOSE,	/* TCP_USER_TIMEOUT ran out on a zero window */
 };
 
 enum tcpka_outcome {
@@ -157,6 +158,7 @@ enum tcpka_outcome {
 	TCPKA_OUT_RST,
 	TCPKA_OUT_TIMEOUT,
 	TCPKA_OUT_USER_TIMEOUT,	/* unacked data outlived user_timeout */
+	TCPKA_OUT_ZERO_WINDOW,	/* the peer's window stayed shut that long */
 	TCPKA_OUT_ABANDONED,	/* cut short locally: not an outcome */
 	TCPKA_OUT_NR,
 };
@@ -183,6 +185,7 @@ enum tcpka_mib {
 	TCPKA_MIB_RST,			/* outcome_rst */
 	TCPKA_MIB_TIMEOUT,		/* outcome_timeout */
 	TCPKA_MIB_USER_TIMEOUT,		/* outcome_user_timeout */
+	TCPKA_MIB_ZERO_WINDOW,		/* outcome_zero_window */
 	TCPKA_MIB_ABANDONED,		/* rounds_abandoned */
 	TCPKA_MIB_TRACK_OVERFLOW,	/* track_overflow */
 	TCPKA_MIB_ROWS_OVERFLOW,	/* cgroup_rows_overflow */
@@ -195,7 +198,7 @@ enum tcpka_mib {
 };
 
 /* The counters shown per cgroup, in /proc/net/tcpka/cgroups column order. */
-#define TCPKA_ROW_MIBS	9
+#define TCPKA_ROW_MIBS	10
 
 extern const char *const tcpka_mib_names[TCPKA_MIB_NR];
 extern const enum tcpka_mib tcpka_row_mibs[TCPKA_ROW_MIBS];

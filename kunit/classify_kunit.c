@@ -28,6 +28,7 @@ static const char *const event_names[] = {
 	[TCPKA_EV_CLOSE] = "CLOSE",
 	[TCPKA_EV_DESTROY] = "DESTROY",
 	[TCPKA_EV_KA_OFF] = "KA_OFF",
+	[TCPKA_EV_ZW_CLOSE] = "ZW_CLOSE",
 };
 
 static void expect_rows(struct kunit *test, enum tcpka_event ev,
@@ -116,6 +117,19 @@ static void tcpka_classify_uto_close_event(struct kunit *test)
 	};
 
 	expect_rows(test, TCPKA_EV_UTO_CLOSE, rows);
+}
+
+/* The peer answered the window probes: a verdict, round or not. */
+static void tcpka_classify_zero_window_close_event(struct kunit *test)
+{
+	static const struct verdict_row rows[4] = {
+		{ false, false, TCPKA_OUT_ZERO_WINDOW, false, false },
+		{ false, true, TCPKA_OUT_ZERO_WINDOW, false, false },
+		{ true, false, TCPKA_OUT_ZERO_WINDOW, false, false },
+		{ true, true, TCPKA_OUT_ZERO_WINDOW, false, false },
+	};
+
+	expect_rows(test, TCPKA_EV_ZW_CLOSE, rows);
 }
 
 static void tcpka_classify_close_event(struct kunit *test)
@@ -297,6 +311,8 @@ static void tcpka_outcome_names_name_outcomes(struct kunit *test)
 			   "timeout");
 	KUNIT_EXPECT_STREQ(test, tcpka_outcome_names[TCPKA_OUT_USER_TIMEOUT],
 			   "user_timeout");
+	KUNIT_EXPECT_STREQ(test, tcpka_outcome_names[TCPKA_OUT_ZERO_WINDOW],
+			   "zero_window");
 	KUNIT_EXPECT_STREQ(test, tcpka_outcome_names[TCPKA_OUT_ABANDONED],
 			   "abandoned");
 }
@@ -361,6 +377,7 @@ static struct kunit_case tcpka_classify_cases[] = {
 	KUNIT_CASE(tcpka_classify_reset_event),
 	KUNIT_CASE(tcpka_classify_timer_close_event),
 	KUNIT_CASE(tcpka_classify_uto_close_event),
+	KUNIT_CASE(tcpka_classify_zero_window_close_event),
 	KUNIT_CASE(tcpka_classify_close_event),
 	KUNIT_CASE(tcpka_classify_destroy_event),
 	KUNIT_CASE(tcpka_classify_keepalive_off_event),

@@ -20,6 +20,11 @@
  *                                                probes such a socket, so
  *                                                this is an outcome of its
  *                                                own, round or not)
+ *   zero-window probe timer closes the        -> zero_window (the peer
+ *   socket on TCP_USER_TIMEOUT, the peer         is alive, its
+ *   having answered the window probes            application does not
+ *                                                read: an outcome of its
+ *                                                own, as user_timeout)
  *   socket leaves ESTABLISHED/CLOSE_WAIT/     -> abandoned (a local close:
  *   FIN_WAIT2 otherwise, or SO_KEEPALIVE is      not an outcome)
  *   switched off, while probes are unanswered
@@ -40,6 +45,7 @@ const char *const tcpka_outcome_names[TCPKA_OUT_NR] = {
 	[TCPKA_OUT_RST]			= "rst",
 	[TCPKA_OUT_TIMEOUT]		= "timeout",
 	[TCPKA_OUT_USER_TIMEOUT]	= "user_timeout",
+	[TCPKA_OUT_ZERO_WINDOW]		= "zero_window",
 	[TCPKA_OUT_ABANDONED]		= "abandoned",
 };
 
@@ -74,6 +80,9 @@ struct tcpka_verdict tcpka_classify(bool in_round, enum tcpka_event ev,
 		break;
 	case TCPKA_EV_UTO_CLOSE:
 		v.outcome = TCPKA_OUT_USER_TIMEOUT;
+		break;
+	case TCPKA_EV_ZW_CLOSE:
+		v.outcome = TCPKA_OUT_ZERO_WINDOW;
 		break;
 	case TCPKA_EV_CLOSE:
 	case TCPKA_EV_KA_OFF:

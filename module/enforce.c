@@ -227,6 +227,96 @@ static bool tcpka_policy_of(const struct sock *sk, struct tcpka_policy *pol,
 	return e;
 }
 
+/*
+ * The bound mode=force entries of one published table, as the level and
+ * id of their cgroup: a socket none of whose cgroup's ancestors (itself
+ * included) is one of them has no mode=force policy in force, which the
+ * setsockopt hooks learn from a few loads (cgroup->ancestors[]) instead
+ * of the table's walk up the hierarchy, on every keepalive option of
+ * every socket while any mode=force policy exists. Used only with the
+ * table it was made for and while that table has no late binding (a
+ * cgroup made since, bound by the cgroup_mkdir tracepoint): otherwise the
+ * table decides.
+ */
+#define TCPKA_FORCE_FILTER_MAX	16
+
+struct tcpka_force_filter {
+	struct rcu_head rcu;
+	const struct tcpka_table *table;
+	unsigned int nr;
+	struct {
+		u64 cgid;
+		int level;
+	} f[TCPKA_FORCE_FILTER_MAX];
+};
+
+static struct tcpka_force_filter __rcu *tcpka_force_filter;
+
+/**
+ * tcpka_force_filter_set - the filter for a table just published
+ * @t: the table (NULL: none)
+ *
+ * With more than TCPKA_FORCE_FILTER_MAX mode=force entries, a cgroup that
+ * cannot be found by its id or no memory, there is no filter.
+ * Context: process, under the policy mutex, after @t is published.
+ */
+void tcpka_force_filter_set(const struct tcpka_table *t)
+{
+	struct tcpka_force_filter *ff = NULL, *old;
+	struct cgroup *cgrp;
+	unsigned int i;
+
+	if (t)
+		ff = kzalloc(sizeof(*ff), GFP_KERNEL);
+	for (i = 0; ff && i < t->nr; i++) {
+		if (t->e[i].pol.mode != TCPKA_MODE_FORCE || !t->e[i].cgid)
+			continue;
+		cgrp = ff->nr < TCPKA_FORCE_FILTER_MAX ?
+		       cgroup_get_from_id(t->e[i].cgid) : ERR_PTR(-E2BIG);
+		if (IS_ERR(cgrp)) {
+			kfree(ff);
+			ff = NULL;
+			break;
+		}
+		ff->f[ff->nr].cgid = t->e[i].cgid;
+		ff->f[ff->nr].level = cgrp->level;
+		ff->nr++;
+		cgroup_put(cgrp);
+	}
+	if (ff)
+		ff->table = t;
+	old = rcu_replace_pointer(tcpka_force_filter, ff, true);
+	if (old)
+		kfree_rcu(old, rcu);
+}
+
+/* False only when no mode=force policy can be in force for @sk. */
+static bool tcpka_force_maybe(const struct sock *sk)
+{
+	const struct tcpka_force_filter *ff;
+	const struct tcpka_table *t;
+	struct cgroup *cgrp;
+	bool maybe = true;
+	unsigned int i;
+	int lvl;
+
+	rcu_read_lock();
+	ff = rcu_dereference(tcpka_force_filter);
+	t = tcpka_policy_table();
+	/* nr_late as tcpka_table_find() reads it (tcpka_table_bind_late()). */
+	if (ff && ff->table == t && !smp_load_acquire(&t->nr_late)) {
+		cgrp = tcpka_sock_cgroup(sk);
+		maybe = false;
+		for (i = 0; i < ff->nr && !maybe; i++) {
+			lvl = ff->f[i].level;
+			maybe = lvl <= cgrp->level &&
+				cgroup_id(cgrp->ancestors[lvl]) == ff->f[i].cgid;
+		}
+	}
+	rcu_read_unlock();
+	return maybe;
+}
+
 /**
  * tcpka_force_applies - a mode=force policy is in force for a socket
  * @sk: a TCP socket
@@ -239,7 +329,8 @@ bool tcpka_force_applies(const struct sock *sk)
 	bool dry_run;
 	u64 from;
 
-	return tcpka_policy_of(sk, &pol, &from, &dry_run) &&
+	return tcpka_force_maybe(sk) &&
+	       tcpka_policy_of(sk, &pol, &from, &dry_run) &&
 	       pol.mode == TCPKA_MODE_FORCE && !dry_run;
 }
 

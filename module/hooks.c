@@ -19,7 +19,9 @@
  *   cgroup:cgroup_rmdir        a policy's cgroup was removed: pending again;
  *                              its counter rows go
  *   ftrace tcp_write_wakeup    a keepalive probe leaves (LINUX_MIB_TCPKEEPALIVE)
- *   ftrace tcp_keepalive_timer entry: an answered round ends in ack
+ *   ftrace tcp_keepalive_timer entry: an answered round ends in ack (or,
+ *                              probing again within half a second, at
+ *                              that probe)
  *   ftrace tcp_set_keepalive   SO_KEEPALIVE=0: the round is cut short (only
  *                              setsockopt(SO_KEEPALIVE) calls it)
  *   ftrace tcp_setsockopt, sock_setsockopt
@@ -111,6 +113,24 @@ static bool tcpka_gave_up(const struct sock *sk, int newstate)
 	       err == (READ_ONCE(sk->sk_err_soft) ?: ETIMEDOUT);
 }
 
+/*
+ * Closed by the zero-window probe timer on TCP_USER_TIMEOUT (tcp_probe_timer()
+ * gives up once the window has been probed for user_timeout, counted from
+ * icsk_probes_tstamp, which only that timer sets) with the peer heard
+ * since the probing began: it acknowledged the window probes, it is
+ * alive, and its application does not read. A peer silent all along is
+ * a user_timeout as with unacked data.
+ */
+static bool tcpka_closed_by_zero_window(const struct sock *sk, int newstate)
+{
+	const struct inet_connection_sock *icsk = inet_csk(sk);
+	u32 since = READ_ONCE(icsk->icsk_probes_tstamp);
+
+	return tcpka_gave_up(sk, newstate) &&
+	       READ_ONCE(icsk->icsk_user_timeout) && since &&
+	       (s32)(READ_ONCE(tcp_sk(sk)->rcv_tstamp) - since) >= 0;
+}
+
 static bool tcpka_closed_by_timer(const struct sock *sk, int newstate)
 {
 	const struct inet_connection_sock *icsk = inet_csk(sk);
@@ -160,7 +180,8 @@ static void tcpka_tp_set_state(void *data, const struct sock *sk,
 		return;
 	tcpka_track_close(sk, tcpka_closed_by_timer(sk, newstate),
 			  tcpka_closed_by_rto(sk, newstate),
-			  tcpka_closed_by_uto(sk, newstate));
+			  tcpka_closed_by_uto(sk, newstate),
+			  tcpka_closed_by_zero_window(sk, newstate));
 }
 
 static void tcpka_tp_receive_reset(void *data, const struct sock *sk)

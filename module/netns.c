@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Per network namespace state: the net.tcpka sysctls (enabled, dry_run,
- * log_verdicts), the /proc/net/tcpka directory and the counters.
+ * log_verdicts, audit_idle), the /proc/net/tcpka directory and the
+ * counters.
  *
  * Hooks reach a namespace's state through tcpka_pernet() inside an RCU
  * read-side section (tracepoint handlers and ftrace callbacks run with
@@ -83,7 +84,7 @@ static int tcpka_sysctl_int(TCPKA_CTL_CONST struct ctl_table *table,
  *                 first keepalive probe comes later as keepalive_late
  *                 (1..32767, default 300)
  */
-static int tcpka_audit_idle_max = 32767;
+static int tcpka_audit_idle_max = TCPKA_IDLE_MAX;
 
 static struct ctl_table tcpka_sysctl_template[] = {
 	TCPKA_SYSCTL_BOOL("enabled"),

@@ -158,6 +158,7 @@ static struct tcpka_table *tcpka_table_swap(struct tcpka_table *t)
 
 	old = rcu_replace_pointer(tcpka_table, t,
 				  lockdep_is_held(&tcpka_policy_mutex));
+	tcpka_force_filter_set(t);
 	tcpka_hooks_force(tcpka_table_has_force(t));
 	return old;
 }

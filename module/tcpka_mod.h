@@ -105,6 +105,7 @@ int tcpka_policy_proc_create(struct proc_dir_entry *dir);
 void tcpka_enforce(struct sock *sk);
 void tcpka_reenforce(struct sock *sk, bool keepidle);
 bool tcpka_force_applies(const struct sock *sk);
+void tcpka_force_filter_set(const struct tcpka_table *t);
 void tcpka_rearm_all(const struct tcpka_table *old,
 		     const struct tcpka_table *new);
 
@@ -139,6 +140,9 @@ int tcpka_stats_net_init(struct tcpka_net *tn);
 void tcpka_stats_net_exit(struct tcpka_net *tn);
 int tcpka_stats_proc_create(struct proc_dir_entry *dir);
 
+/* "[" v6 address "]:" port, NUL */
+#define TCPKA_ADDR_LEN	(sizeof("[ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255]:65535"))
+
 /* audit.c */
 int tcpka_audit_proc_create(struct proc_dir_entry *dir);
 
@@ -155,8 +159,9 @@ int tcpka_track_init(void);
 void tcpka_track_exit(void);
 void tcpka_track_event(const struct sock *sk, enum tcpka_event ev);
 void tcpka_track_probe(const struct sock *sk, unsigned int n);
+void tcpka_fmt_addr(char *buf, size_t len, const struct sock *sk, bool remote);
 void tcpka_track_close(const struct sock *sk, bool timed_out, bool rto,
-		       bool uto);
+		       bool uto, bool zw);
 void tcpka_track_start(void);
 unsigned int tcpka_track_rounds(void);
 void tcpka_track_reserve(unsigned int n, unsigned int base);

@@ -58,6 +58,12 @@ module_param(max_tracked, uint, 0644);
 MODULE_PARM_DESC(max_tracked,
 		 "Most sockets tracked in the middle of a probe round at once, per network namespace (default 65536); beyond it rounds count in track_overflow");
 
+#ifdef SLAB_NO_MERGE
+#define TCPKA_SLAB_NO_MERGE	SLAB_NO_MERGE
+#else
+#define TCPKA_SLAB_NO_MERGE	0
+#endif
+
 /* Socket addresses are at least 8-byte aligned: bit 0 is free. */
 #define TCPKA_LIVE	1UL
 
@@ -132,11 +138,13 @@ static struct kmem_cache *tcpka_round_cache;
  * Free records: a pool refilled (tcpka_refill_work) and trimmed
  * (tcpka_trim_work) in process context, and filled ahead of a policy write's re-arm walk by the
  * walk itself (tcpka_track_reserve()), whose sockets all probe soon after.
- * An answered round gives its record back and the next one takes one: no
- * allocation per round. Only an empty pool falls back to an atomic
- * allocation, and never on PREEMPT_RT, where a hook (preemption off) must
- * not allocate: there the round is not tracked (track_overflow). Records
- * go back to the slab only from the work, never from a hook.
+ * An answered round gives its record back and the next one takes one (or,
+ * when the socket probes again within half a second, keeps it for the
+ * next round: tcpka_probes_soon()): no allocation per round. Only an
+ * empty pool falls back to an atomic allocation, and never on PREEMPT_RT,
+ * where a hook (preemption off) must not allocate: there the round is not
+ * tracked (track_overflow). Records go back to the slab only from the
+ * work, never from a hook.
  */
 #define TCPKA_POOL_LOW		256
 #define TCPKA_POOL_FILL		512
@@ -189,19 +197,26 @@ static void tcpka_refill_fn(struct work_struct *work)
  * (it followed a chain into the pool), and no record left in the pool
  * points to one taken off its top (the pool is a stack).
  */
-#define TCPKA_TRIM_BATCH	1024
+#define TCPKA_TRIM_HOLD	64
+
+/* Bumped by each reserve: a trim under way stops, the reserve is new. */
+static atomic_t tcpka_reserve_gen = ATOMIC_INIT(0);
 
 static void tcpka_trim_fn(struct work_struct *work)
 {
-	unsigned int want = TCPKA_POOL_FILL + atomic_read(&tcpka_nr_rounds);
-	unsigned long batch, p, flags;
+	int gen = atomic_read(&tcpka_reserve_gen);
+	unsigned long batch = 0, p, flags;
 	struct tcpka_round *r;
-	unsigned int n;
+	unsigned int n, want;
 
-	while (READ_ONCE(tcpka_pool_nr) > 2 * want) {
-		batch = 0;
+	/* A few records per hold of the lock the hooks take; one grace period. */
+	for (;;) {
+		want = TCPKA_POOL_FILL + atomic_read(&tcpka_nr_rounds);
+		if (READ_ONCE(tcpka_pool_nr) <= 2 * want ||
+		    atomic_read(&tcpka_reserve_gen) != gen)
+			break;
 		raw_spin_lock_irqsave(&tcpka_pool_lock, flags);
-		for (n = 0; n < TCPKA_TRIM_BATCH &&
+		for (n = 0; n < TCPKA_TRIM_HOLD &&
 		     tcpka_pool != TCPKA_POOL_END &&
 		     tcpka_pool_nr > 2 * want; n++) {
 			r = (struct tcpka_round *)tcpka_pool;
@@ -215,27 +230,34 @@ static void tcpka_trim_fn(struct work_struct *work)
 			batch = (unsigned long)r;
 		}
 		raw_spin_unlock_irqrestore(&tcpka_pool_lock, flags);
-		if (!batch)
+		if (!n)
 			break;
-		synchronize_rcu();
-		for (p = batch; p;) {
-			r = (struct tcpka_round *)p;
-			p = r->key;
-			kmem_cache_free(tcpka_round_cache, r);
-		}
 		cond_resched();
+	}
+	if (!batch)
+		return;
+	synchronize_rcu();
+	for (p = batch, n = 0; p; n++) {
+		r = (struct tcpka_round *)p;
+		p = r->key;
+		kmem_cache_free(tcpka_round_cache, r);
+		if (!(n & 1023))
+			cond_resched();
 	}
 }
 
+/* Records taken by rounds that started, host-wide, since load (wraps). */
+static atomic_t tcpka_rounds_taken = ATOMIC_INIT(0);
+
 /**
- * tcpka_track_rounds - the rounds in progress now, host-wide
+ * tcpka_track_rounds - how many records rounds have taken so far
  *
- * What a re-arm walk starts from: tcpka_track_reserve() counts the rounds
- * started since then as records already taken.
+ * What a re-arm walk starts from: tcpka_track_reserve() counts the records
+ * taken since then (by the walk's sockets, mostly) as taken already.
  */
 unsigned int tcpka_track_rounds(void)
 {
-	return atomic_read(&tcpka_nr_rounds);
+	return atomic_read(&tcpka_rounds_taken);
 }
 
 /**
@@ -244,17 +266,18 @@ unsigned int tcpka_track_rounds(void)
  *	and is about to: all may send their first probe at once
  * @base: tcpka_track_rounds() when the walk began
  *
- * Tops the pool up to @n records, less the rounds started since the walk
- * began (those sockets took theirs already; at most TCPKA_POOL_MAX).
+ * Tops the pool up to @n records, less those taken by rounds that started
+ * since the walk began (at most TCPKA_POOL_MAX). A trim under way stops.
+ * Records the walk's sockets did not take are trimmed 30 s later.
  * Context: process, may sleep (the re-arm walk).
  */
 void tcpka_track_reserve(unsigned int n, unsigned int base)
 {
 	unsigned int nr = READ_ONCE(tcpka_pool_nr);
-	int started = atomic_read(&tcpka_nr_rounds) - (int)base;
+	unsigned int taken = atomic_read(&tcpka_rounds_taken) - base;
 
-	if (started > 0)
-		n -= min_t(unsigned int, started, n);
+	atomic_inc(&tcpka_reserve_gen);
+	n -= min(taken, n);
 	n = min_t(unsigned int, n + TCPKA_POOL_LOW, TCPKA_POOL_MAX);
 	if (!READ_ONCE(tcpka_pool_on) || nr >= n)
 		return;
@@ -447,6 +470,7 @@ static int tcpka_round_add(const struct sock *sk)
 	}
 	smp_wmb();	/* the times before the key that makes them visible */
 	WRITE_ONCE(r->key, live);
+	atomic_inc(&tcpka_rounds_taken);
 	return 0;
 
 err_dec:
@@ -499,15 +523,12 @@ static const enum tcpka_mib tcpka_outcome_mib[] = {
 	[TCPKA_OUT_RST]		= TCPKA_MIB_RST,
 	[TCPKA_OUT_TIMEOUT]	= TCPKA_MIB_TIMEOUT,
 	[TCPKA_OUT_USER_TIMEOUT] = TCPKA_MIB_USER_TIMEOUT,
+	[TCPKA_OUT_ZERO_WINDOW]	= TCPKA_MIB_ZERO_WINDOW,
 	[TCPKA_OUT_ABANDONED]	= TCPKA_MIB_ABANDONED,
 };
 
-/* "[" v6 address "]:" port, NUL */
-#define TCPKA_ADDR_LEN	(sizeof("[ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255]:65535"))
-
 /* "a.b.c.d:port" or "[v6]:port" of one end of @sk. */
-static void tcpka_fmt_addr(char *buf, size_t len, const struct sock *sk,
-			   bool remote)
+void tcpka_fmt_addr(char *buf, size_t len, const struct sock *sk, bool remote)
 {
 	u16 port = ntohs(remote ? sk->sk_dport : inet_sk(sk)->inet_sport);
 
@@ -613,7 +634,8 @@ static void tcpka_round_end(const struct sock *sk, enum tcpka_outcome out,
 {
 	const struct tcp_sock *tp = tcp_sk(sk);
 	bool verdict = out == TCPKA_OUT_RST || out == TCPKA_OUT_TIMEOUT ||
-		       out == TCPKA_OUT_USER_TIMEOUT;
+		       out == TCPKA_OUT_USER_TIMEOUT ||
+		       out == TCPKA_OUT_ZERO_WINDOW;
 	u32 idle_ms, detect_ms;
 	struct tcpka_net *tn;
 	bool log;
@@ -647,12 +669,14 @@ static void tcpka_round_end(const struct sock *sk, enum tcpka_outcome out,
  * An answered round at the keepalive timer's entry, when the socket probes
  * again at once or within TCPKA_SOON (idle close to intvl, as with probes
  * every second): the round is left on for that probe, which ends it in ack
- * and starts the next one in the same record (tcpka_track_event()), with
+ * and starts the next one in the same record (tcpka_track_probe()), with
  * no record given back and taken again, no table update, no namespace
  * count changed. Only a round answered at its first probe qualifies (its
- * record says the peer was last heard about idle + intvl ago), so a busy
- * socket whose timer keeps finding it answered ends the round at its next
- * timer, as any other, and no idle socket keeps a record.
+ * record says the peer was last heard about idle + intvl ago, give or take
+ * half an intvl of timer slack), so a busy socket whose timer keeps
+ * finding it answered ends the round at its next timer, as any other, and
+ * no idle socket keeps a record. A kept round that a close by
+ * TCP_USER_TIMEOUT meets ends in ack first (tcpka_track()).
  */
 #define TCPKA_SOON	(HZ / 2)
 
@@ -660,16 +684,18 @@ static bool tcpka_probes_soon(const struct sock *sk,
 			      const struct tcpka_heard *h)
 {
 	const struct tcp_sock *tp = tcp_sk(sk);
-	u32 when = keepalive_time_when(tp), elapsed;
+	u32 when = keepalive_time_when(tp), elapsed, intvl;
 
-	/* Data in flight or queued: the timer sends no probe. */
-	if (READ_ONCE(tp->packets_out) || !tcp_write_queue_empty(sk))
+	/* Keepalive off, data in flight or queued: the timer sends no probe. */
+	if (!sock_flag(sk, SOCK_KEEPOPEN) || READ_ONCE(tp->packets_out) ||
+	    !tcp_write_queue_empty(sk))
 		return false;
 	elapsed = keepalive_time_elapsed(tp);
 	if (elapsed < when && when - elapsed > TCPKA_SOON)
 		return false;
+	intvl = keepalive_intvl_when(tp);
 	return tcp_jiffies32 - h->rcv_tstamp <=
-	       when + keepalive_intvl_when(tp) + TCPKA_SOON;
+	       when + intvl + max_t(u32, TCPKA_SOON, intvl / 2);
 }
 
 /* One event; what it counts goes into @t, added by the caller. */
@@ -689,6 +715,19 @@ static void tcpka_track(const struct sock *sk, enum tcpka_event ev,
 	if (ev == TCPKA_EV_TIMER && answered && tcpka_probes_soon(sk, &h)) {
 		rcu_read_unlock();
 		return;
+	}
+	/*
+	 * A verdict of its own (TCP_USER_TIMEOUT) meeting an answered round
+	 * (one left on for its next probe): the round ends in ack, the
+	 * verdict counts as a round of its own, as with no round.
+	 */
+	if (answered && (ev == TCPKA_EV_UTO_CLOSE || ev == TCPKA_EV_ZW_CLOSE)) {
+		if (tcpka_round_claim(r, sk)) {
+			tcpka_round_del(r, sk);
+			tcpka_round_end(sk, TCPKA_OUT_ACK, 0, t);
+		}
+		r = NULL;
+		answered = false;
 	}
 	v = tcpka_classify(!!r, ev, tcpka_outstanding(!!r, answered, probes));
 	/* A round that ends, or ends and restarts, is ended by one caller. */
@@ -770,6 +809,8 @@ void tcpka_track_probe(const struct sock *sk, unsigned int n)
  * @rto: the retransmission (or zero-window probe) timer gave up on it
  *	without TCP_USER_TIMEOUT (tcp_retries2, tcp_orphan_retries)
  * @uto: TCP_USER_TIMEOUT closed it (see tcpka_closed_by_uto())
+ * @zw: TCP_USER_TIMEOUT closed it while the peer, heard since, kept its
+ *	window shut (see tcpka_closed_by_zero_window())
  *
  * With a round on and unanswered, a timer giving up with nothing
  * retransmitted can only be the keepalive timer: the zero-window probe
@@ -782,7 +823,7 @@ void tcpka_track_probe(const struct sock *sk, unsigned int n)
  * timer (as on PREEMPT_RT) cannot be taken for it.
  */
 void tcpka_track_close(const struct sock *sk, bool timed_out, bool rto,
-		       bool uto)
+		       bool uto, bool zw)
 {
 	struct tcpka_round *r;
 	struct tcpka_heard h;
@@ -798,6 +839,8 @@ void tcpka_track_close(const struct sock *sk, bool timed_out, bool rto,
 	rcu_read_unlock();
 	if (keepalive)
 		tcpka_track_event(sk, TCPKA_EV_TIMER_CLOSE);
+	else if (zw)
+		tcpka_track_event(sk, TCPKA_EV_ZW_CLOSE);
 	else if (uto)
 		tcpka_track_event(sk, TCPKA_EV_UTO_CLOSE);
 	else
@@ -924,9 +967,10 @@ int tcpka_track_init(void)
 {
 	unsigned int i, nb;
 
+	/* Its own cache where the kernel can say so (6.5+): never merged. */
 	tcpka_round_cache = kmem_cache_create("tcpka_round",
-					      sizeof(struct tcpka_round), 0, 0,
-					      NULL);
+					      sizeof(struct tcpka_round), 0,
+					      TCPKA_SLAB_NO_MERGE, NULL);
 	if (!tcpka_round_cache)
 		return -ENOMEM;
 	nb = clamp_t(unsigned int, READ_ONCE(max_tracked) / 4, 256, 65536);

@@ -56,6 +56,7 @@ fixture() { # fixture DIR: a fake /proc with tcpka loaded
 	outcome_rst 1
 	outcome_timeout 2
 	outcome_user_timeout 1
+	outcome_zero_window 0
 	rounds_abandoned 0
 	track_overflow 0
 	cgroup_rows_overflow 0
@@ -301,7 +302,7 @@ for sh in "${shells[@]}"; do
 		hasline "$out" "log_verdicts: 1" && hasline "$out" "policies:     2 (1 pending)" &&
 		hasline "$out" "pending:      /system.slice/nginx.service" &&
 		hasline "$out" "probing now:  2" &&
-		hasline "$out" "rounds:       31 started: ack 27, rst 1, timeout 2, user_timeout 1, abandoned 0" &&
+		hasline "$out" "rounds:       31 started: ack 27, rst 1, timeout 2, user_timeout 1, zero_window 0, abandoned 0" &&
 		hasline "$out" "hooks missed: 5" && hasline "$out" "in progress:  2"'
 	mkdir -p "$work/sysv/module/tcpka" && echo 0.2.0 >"$work/sysv/module/tcpka/version"
 	TCPKA_SYS=$work/sysv run status
@@ -320,7 +321,7 @@ for sh in "${shells[@]}"; do
 	run stats
 	t "stats: totals, unknown names too" eval '[ $rc -eq 0 ] &&
 		hasline "$out" "outcome_user_timeout   1" && hasline "$out" "future_thing           7" &&
-		[ "$(wc -l <<<"$out")" -eq 16 ] && hasline "$out" "hooks_missed           5" &&
+		[ "$(wc -l <<<"$out")" -eq 17 ] && hasline "$out" "hooks_missed           5" &&
 		hasline "$out" "rounds_in_progress     2"'
 	run stats --cgroup /tcpka.slice/web
 	t "stats --cgroup: the row by column name, histograms" eval '[ $rc -eq 0 ] &&

@@ -19,7 +19,8 @@ PARALLEL="keepalive_on_v4 keepalive_on_v6 ack_v4 ack_v6 rst_v4 rst_v6
 	tracepoints halfclosed_v4 halfclosed_v6 ka_off_v4 ka_off_v6
 	force_midround_v4 force_midround_v6 force_kaoff_v4 force_kaoff_v6
 	retrans_v4 retrans_v6 tfo_v4 tfo_v6
-	mptcp_v4 mptcp_v6 pending_v4 pending_v6 coverage_v4 coverage_v6"
+	mptcp_v4 mptcp_v6 pending_v4 pending_v6 coverage_v4 coverage_v6
+	zero_window_v4 zero_window_v6"
 SERIAL_LAST="tcpkactl policy_file policy_perms cgns_v4 cgns_v6 unpriv_v4
 	unpriv_v6 kernsock reclaim_v4 reclaim_v6 exact unload_churn rmmod_midround
 	unload"
@@ -1516,6 +1517,58 @@ t_cgns() {
 	set_policy "del $cgs/x\ndel $cgs/other"
 }
 
+# --- a peer alive that does not read: zero_window -------------------------
+# The server never reads (receive buffer 4096); the client, with a policy
+# user_timeout=3000 and idle 600 (keepalive never probes here), writes
+# until its buffer is full: the window shuts, the server's TCP answers the
+# window probes, and after 3 s of probing the kernel closes the socket with
+# ETIMEDOUT. That is outcome_zero_window (not user_timeout: the peer was
+# heard), one round of its own, in time_to_detect; while it probes,
+# /proc/net/tcpka/stalled lists it.
+t_zero_window() {
+	local cgs=/tcpka.slice/$T a i
+	cg_make "$cgs/cli" "$cgs/srv"
+	pair "" 0
+	a=$(srv_addr "$F" 0)
+	set_policy "set $cgs/cli idle=600 user_timeout=3000"
+	snap "c$N" c0
+	peer srv "$cgs/srv" "s$N" server -X -w 0 "$a" 7001
+	wait_line srv listening || return
+	peer cli "$cgs/cli" "c$N" client -Z -w 60 "$a" 7001
+	wait_line cli established || return
+	expect_opts cli established 1 600 - - 3000
+	i=0
+	# The window probing lasts user_timeout (3 s): looked at until then.
+	until "$PEER" cat "/run/netns/c$N" $PROC/stalled "$D/c.stalled" &&
+		grep -q " $cgs/cli " "$D/c.stalled"; do
+		i=$((i + 1))
+		if [ $i -gt $((100 * SLOW)) ] || has_line "$D/cli.out" "end "; then
+			fail "no stalled row of $cgs/cli while it probed"
+			break
+		fi
+		sleep 0.02
+	done
+	expect_eq "stalled header" "$(head -1 "$D/c.stalled")" \
+		"cookie local remote cgroup closed probes"
+	awk -v r="$(addr_fmt "$F" 0 2):7001" -v c="$cgs/cli" '$3 == r && $4 == c &&
+		$5 ~ /^[0-9]+$/ && $6 ~ /^[0-9]+$/ { f = 1 } END { exit !f }' "$D/c.stalled" ||
+		fail "stalled row: $(tr '\n' '|' <"$D/c.stalled")"
+	peer_end cli 30
+	expect_eq "client" "$(pv cli end result)" ETIMEDOUT
+	snap "c$N" c1
+	expect_stats c1 outcome_zero_window=1 outcome_user_timeout=0 \
+		outcome_timeout=0 probes_sent=0
+	expect_eq "c1 rounds_started" "$(st c1 rounds_started)" 1
+	expect_eq "row cli outcome_zero_window" \
+		"$(row c1 "$cgs/cli" outcome_zero_window)" 1
+	expect_eq "time_to_detect count" \
+		"$(awk -v c="$cgs/cli" '$1 == c && $2 == "time_to_detect" { print $3 }' "$D/c1.histograms")" 1
+	"$PEER" cat "/run/netns/c$N" $PROC/stalled "$D/c2.stalled"
+	expect_eq "stalled after the close" "$(wc -l <"$D/c2.stalled")" 1
+	kill "$(cat "$D/srv.pid")" 2>/dev/null
+	set_policy "del $cgs/cli"
+}
+
 # --- coverage audit: /proc/net/tcpka/coverage ----------------------------
 # cov TAG CGROUP: "established keepalive_off keepalive_late" of CGROUP's
 # row in a coverage snapshot ("none" without a row).
@@ -1771,7 +1824,7 @@ BENCH=/selftests/tcpka_bench
 rounds_done() {
 	echo $(($(st "$1" outcome_ack) + $(st "$1" outcome_rst) + \
 		$(st "$1" outcome_timeout) + $(st "$1" outcome_user_timeout) + \
-		$(st "$1" rounds_abandoned)))
+		$(st "$1" outcome_zero_window) + $(st "$1" rounds_abandoned)))
 }
 
 # --- exact counts under contention ---------------------------------------

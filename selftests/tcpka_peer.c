@@ -35,6 +35,12 @@
  *     -P S      every S seconds (may be fractional) after the connection
  *               is up, TCP_KEEPIDLE=7200: an application that keeps
  *               setting its own keepalive ("idle-sets n=N" before "end")
+ *     -X        never read (the read phase waits for -w or an error only),
+ *               with SO_RCVBUF 4096 before listen()/connect(): the
+ *               peer's writes soon meet a zero window
+ *     -Z        (with -w) write 4096-byte blocks without blocking while
+ *               the socket takes them, until an error ends the connection
+ *               ("flooding" line when the first write would block)
  *     -M        an MPTCP socket (IPPROTO_MPTCP) instead of TCP
  *     -F        (client) TCP Fast Open: the first 5 bytes ride on the SYN
  *               (sendto(MSG_FASTOPEN)), then shutdown(SHUT_WR) at once
@@ -161,6 +167,8 @@ struct opts {
 	double ka_off_after;		/* -K; -1: never */
 	double idle_every;		/* -P; 0: never */
 	int hold;			/* -H */
+	int noread;			/* -X */
+	int flood;			/* -Z */
 	int mptcp;			/* -M */
 	int fastopen;			/* -F */
 	int nr_samples;
@@ -441,7 +449,7 @@ static void read_phase(int fd, const struct opts *o, double t0)
 	double sh = o->shut_after >= 0 ? t0 + o->shut_after : 0;
 	double ko = o->ka_off_after >= 0 ? t0 + o->ka_off_after : 0;
 	double pi = o->idle_every > 0 ? t0 + o->idle_every : 0;
-	int next_sample = 0, eof = 0, idle_sets = 0;
+	int next_sample = 0, eof = 0, idle_sets = 0, flooding = 0;
 	char buf[4096];
 
 	/*
@@ -451,8 +459,13 @@ static void read_phase(int fd, const struct opts *o, double t0)
 	sigprocmask(SIG_BLOCK, NULL, &nomask);
 	sigdelset(&nomask, SIGUSR1);
 	for (;;) {
-		/* After EOF with -H, only an error or hangup wakes us. */
-		struct pollfd pfd = { .fd = fd, .events = eof ? 0 : POLLIN };
+		/*
+		 * After EOF with -H, or with -X, only an error or hangup wakes
+		 * us; -Z waits for room to write too.
+		 */
+		struct pollfd pfd = { .fd = fd,
+				      .events = (eof || o->noread ? 0 : POLLIN) |
+						(o->flood ? POLLOUT : 0) };
 		double until = end, t;
 		int ms = -1, r;
 		ssize_t n;
@@ -496,6 +509,17 @@ static void read_phase(int fd, const struct opts *o, double t0)
 		if (r < 0)
 			die("poll: %s", ename(errno));
 		t = now();
+		if (r > 0 && o->flood && (pfd.revents & POLLOUT) &&
+		    !(pfd.revents & (POLLERR | POLLHUP))) {
+			static char block[4096];
+
+			n = send(fd, block, sizeof(block), MSG_DONTWAIT);
+			if (n < 0 && errno == EAGAIN && !flooding) {
+				flooding = 1;
+				say("flooding t=%.3f", now());
+			}
+			continue;
+		}
 		if (r > 0) {
 			n = read(fd, buf, sizeof(buf));
 			if (n < 0) {
@@ -632,8 +656,14 @@ static int peer_main(int argc, char **argv, int server)
 	socklen_t len;
 	int c, fd, one = 1;
 
-	while ((c = getopt(argc, argv, "N:ki:I:n:u:w:R:A:s:D:W:O:S:HK:P:MF")) != -1) {
+	while ((c = getopt(argc, argv, "N:ki:I:n:u:w:R:A:s:D:W:O:S:HK:P:MFXZ")) != -1) {
 		switch (c) {
+		case 'X':
+			o.noread = 1;
+			break;
+		case 'Z':
+			o.flood = 1;
+			break;
 		case 'S':
 			o.shut_after = atof(optarg);
 			break;
@@ -706,6 +736,11 @@ static int peer_main(int argc, char **argv, int server)
 	if (fd < 0)
 		die("socket: %s", ename(errno));
 	apply_opts(fd, &o);
+	if (o.noread) {
+		int rcv = 4096;
+
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcv, sizeof(rcv));
+	}
 	if (server) {
 		int cfd;
 
