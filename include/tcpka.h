@@ -158,8 +158,8 @@ enum tcpka_outcome {
 	TCPKA_OUT_RST,
 	TCPKA_OUT_TIMEOUT,
 	TCPKA_OUT_USER_TIMEOUT,	/* unacked data outlived user_timeout */
-	TCPKA_OUT_ZERO_WINDOW,	/* the peer's window stayed shut that long */
 	TCPKA_OUT_ABANDONED,	/* cut short locally: not an outcome */
+	TCPKA_OUT_ZERO_WINDOW,	/* the peer's window stayed shut that long */
 	TCPKA_OUT_NR,
 };
 

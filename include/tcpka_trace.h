@@ -31,7 +31,7 @@
 #define tcpka_show_outcome(o)					\
 	__print_symbolic(o, { 1, "ack" }, { 2, "rst" },		\
 			 { 3, "timeout" }, { 4, "user_timeout" },	\
-			 { 5, "zero_window" }, { 6, "abandoned" })
+			 { 5, "abandoned" }, { 6, "zero_window" })
 
 #define tcpka_show_how(h)					\
 	__print_symbolic(h, { 0, "established" }, { 1, "rearmed" },	\

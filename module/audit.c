@@ -185,6 +185,18 @@ out:
 	return err;
 }
 
+/*
+ * Probing a shut window now: the zero-window probe timer is the one armed
+ * (icsk_probes_tstamp alone may be left over from an earlier shut window).
+ */
+static bool tcpka_zero_window_probing(const struct sock *sk)
+{
+	const struct inet_connection_sock *icsk = inet_csk(sk);
+
+	return READ_ONCE(icsk->icsk_pending) == ICSK_TIME_PROBE0 &&
+	       READ_ONCE(icsk->icsk_probes_tstamp);
+}
+
 static void tcpka_stalled_row(struct seq_file *m, struct tcpka_rowbuf *b,
 			      const struct tcpka_view *v, struct sock *sk)
 {
@@ -193,7 +205,7 @@ static void tcpka_stalled_row(struct seq_file *m, struct tcpka_rowbuf *b,
 	u32 since = READ_ONCE(icsk->icsk_probes_tstamp);
 	const char *path;
 
-	if (!since)
+	if (!since || READ_ONCE(icsk->icsk_pending) != ICSK_TIME_PROBE0)
 		return;
 	path = tcpka_view_cgroup(v, b, tcpka_sock_cgroup(sk));
 	if (!path)
@@ -253,19 +265,24 @@ static int tcpka_stalled_show(struct seq_file *m, void *v)
 				if (!((1 << sk->sk_state) &
 				      (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT)) ||
 				    !net_eq(sock_net(sk), net) ||
-				    !READ_ONCE(inet_csk(sk)->icsk_probes_tstamp) ||
+				    !tcpka_zero_window_probing(sk) ||
 				    !refcount_inc_not_zero(&sk->sk_refcnt))
 					continue;
 				batch[n++] = sk;
 			}
 			spin_unlock_bh(lock);
 			for (i = 0; i < n; i++) {
-				tcpka_stalled_row(m, b, view, batch[i]);
+				/* seq_file calls again with a bigger buffer. */
+				if (!seq_has_overflowed(m))
+					tcpka_stalled_row(m, b, view, batch[i]);
 				sock_gen_put(batch[i]);
 			}
+			if (seq_has_overflowed(m))
+				goto out;
 			skip = idx;
 		} while (more);
 	}
+out:
 	tcpka_view_put(view);
 	kvfree(b);
 	return 0;

@@ -116,19 +116,28 @@ static bool tcpka_gave_up(const struct sock *sk, int newstate)
 /*
  * Closed by the zero-window probe timer on TCP_USER_TIMEOUT (tcp_probe_timer()
  * gives up once the window has been probed for user_timeout, counted from
- * icsk_probes_tstamp, which only that timer sets) with the peer heard
- * since the probing began: it acknowledged the window probes, it is
- * alive, and its application does not read. A peer silent all along is
- * a user_timeout as with unacked data.
+ * icsk_probes_tstamp, which only that timer sets) with the peer answering
+ * to the end: heard since the probing began and within user_timeout, at
+ * most the last probe unanswered, nothing retransmitted. It is alive, and
+ * its application does not read. icsk_probes_tstamp may be left over from
+ * an earlier shut window (a window reopened by less than the next segment
+ * does not clear it): a keepalive give-up on TCP_USER_TIMEOUT has not
+ * heard the peer for user_timeout, a retransmission give-up has
+ * retransmitted, and a peer that went silent has probes unanswered; those
+ * are not this. A peer silent all along is a user_timeout.
  */
 static bool tcpka_closed_by_zero_window(const struct sock *sk, int newstate)
 {
 	const struct inet_connection_sock *icsk = inet_csk(sk);
 	u32 since = READ_ONCE(icsk->icsk_probes_tstamp);
+	u32 uto = READ_ONCE(icsk->icsk_user_timeout);
+	u32 heard = READ_ONCE(tcp_sk(sk)->rcv_tstamp);
 
-	return tcpka_gave_up(sk, newstate) &&
-	       READ_ONCE(icsk->icsk_user_timeout) && since &&
-	       (s32)(READ_ONCE(tcp_sk(sk)->rcv_tstamp) - since) >= 0;
+	return tcpka_gave_up(sk, newstate) && uto && since &&
+	       !READ_ONCE(icsk->icsk_retransmits) &&
+	       READ_ONCE(icsk->icsk_probes_out) <= 1 &&
+	       (s32)(heard - since) >= 0 &&
+	       (s32)(tcp_jiffies32 - heard) < (s32)msecs_to_jiffies(uto);
 }
 
 static bool tcpka_closed_by_timer(const struct sock *sk, int newstate)

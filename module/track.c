@@ -276,11 +276,12 @@ void tcpka_track_reserve(unsigned int n, unsigned int base)
 	unsigned int nr = READ_ONCE(tcpka_pool_nr);
 	unsigned int taken = atomic_read(&tcpka_rounds_taken) - base;
 
-	atomic_inc(&tcpka_reserve_gen);
 	n -= min(taken, n);
 	n = min_t(unsigned int, n + TCPKA_POOL_LOW, TCPKA_POOL_MAX);
 	if (!READ_ONCE(tcpka_pool_on) || nr >= n)
 		return;
+	/* A trim under way stops; the one queued below runs later. */
+	atomic_inc(&tcpka_reserve_gen);
 	tcpka_pool_add(n - nr);
 	/* Trimmed back once these rounds are over. */
 	mod_delayed_work(system_unbound_wq, &tcpka_trim_work, 30 * HZ);

@@ -3,7 +3,8 @@
 # make bench: one boot of Debian's kernel under QEMU runs the workloads of
 # selftests/tcpka_bench.c on the stock kernel, with a BPF peer (a cgroup
 # sockops program setting the same keepalive: selftests/bpf/) and with
-# tcpka (mode=default and mode=force policies), alternated three times;
+# tcpka (mode=default and mode=force policies), three times, each run in
+# another order;
 # prints each workload's best run as a ratio to the stock kernel's best,
 # and the spread of the stock runs (TCG emulation is noisy: a ratio within
 # that spread is no measurable difference). The keepalive storms print
@@ -119,8 +120,8 @@ END {
 		printf "%-17s %10.1f %10.1f %10.1f %10.1f %6.3f %6.3f %6.3f %5.1f%%  %s\n",
 			w, a, b, d, f, ratio(b, a), ratio(d, a), ratio(f, a), sp, unit[w]
 	}
-	print "best of the runs (least CPU, highest rate; probes: median), alternated"
-	print "in one boot: stock kernel, BPF peer, tcpka with a mode=default and a"
+	print "best of the runs (least CPU, highest rate; probes: median), in one"
+	print "boot, each run in another order: stock kernel, BPF peer, tcpka with a mode=default and a"
 	print "mode=force policy; the ratios are over stock; spread: (max - min) /"
 	print "median of the stock runs."
 	print "storm*: non-idle CPU of the VM (ms) in the window, -tick: the same"

@@ -152,26 +152,48 @@ profile() {
 	rmmod tcpka
 }
 
+# cfg NAME LAST: one configuration's phase, set up and torn down alone.
+cfg() {
+	case $1 in
+	without)
+		phase without app ;;
+	bpf)
+		$L attach $CG/cli /selftests/tcpka_ka.bpf.o >/dev/null ||
+			{ echo "TCPKA-ERROR BPF attach"; exit 1; }
+		phase bpf none
+		$L detach $CG/cli >/dev/null ||
+			{ echo "TCPKA-ERROR BPF detach"; exit 1; } ;;
+	default | with)
+		insmod /tcpka/tcpka.ko || { echo "TCPKA-ERROR insmod"; exit 1; }
+		# default: the same policy without mode=force; a mode=force
+		# policy of another cgroup registers the setsockopt hooks,
+		# which then run for sockets it does not cover (with no
+		# mode=force policy at all, none runs).
+		printf 'set /bench.slice/cli %s%s\nset /bench.slice/other idle=60 mode=force\n' \
+			"$POLICY" "$([ "$1" = with ] && echo " mode=force")" \
+			>/proc/net/tcpka/policy
+		phase "$1" none
+		if [ "$1" = with ] && [ "$2" = 1 ]; then
+			sed 's/^/STATS /' /proc/net/tcpka/stats
+			nsenter --net=/run/netns/cB sed 's/^/STATS cB./' /proc/net/tcpka/stats
+		fi
+		rmmod tcpka ;;
+	esac
+}
+
+# The four in a rotated order each run: a boot that slows down as it goes
+# (state piling up, the host) weighs on every configuration alike, not
+# always on the last ones.
 for i in $(seq "$RUNS"); do
-	phase without app
-	$L attach $CG/cli /selftests/tcpka_ka.bpf.o >/dev/null ||
-		{ echo "TCPKA-ERROR BPF attach"; exit 1; }
-	phase bpf none
-	$L detach $CG/cli >/dev/null || { echo "TCPKA-ERROR BPF detach"; exit 1; }
-	insmod /tcpka/tcpka.ko || { echo "TCPKA-ERROR insmod"; exit 1; }
-	# The same policy without mode=force; a mode=force policy of another
-	# cgroup registers the setsockopt hooks, which then run for sockets
-	# it does not cover (with no mode=force policy at all, none runs).
-	printf 'set /bench.slice/cli %s\nset /bench.slice/other idle=60 mode=force\n' \
-		"$POLICY" >/proc/net/tcpka/policy
-	phase default none
-	echo "set /bench.slice/cli $POLICY mode=force" >/proc/net/tcpka/policy
-	phase with none
-	if [ "$i" = "$RUNS" ]; then
-		sed 's/^/STATS /' /proc/net/tcpka/stats
-		nsenter --net=/run/netns/cB sed 's/^/STATS cB./' /proc/net/tcpka/stats
-	fi
-	rmmod tcpka
+	case $((i % 4)) in
+	1) order="without bpf default with" ;;
+	2) order="bpf default with without" ;;
+	3) order="default with without bpf" ;;
+	0) order="with without bpf default" ;;
+	esac
+	for c in $order; do
+		cfg "$c" "$([ "$i" = "$RUNS" ] && echo 1)"
+	done
 done
 profile
 scale

@@ -1526,17 +1526,16 @@ t_cgns() {
 # heard), one round of its own, in time_to_detect; while it probes,
 # /proc/net/tcpka/stalled lists it.
 t_zero_window() {
-	local cgs=/tcpka.slice/$T a i
+	local cgs=/tcpka.slice/$T a i uto=$((3000 * ${SLOW:-1}))
 	cg_make "$cgs/cli" "$cgs/srv"
 	pair "" 0
 	a=$(srv_addr "$F" 0)
-	set_policy "set $cgs/cli idle=600 user_timeout=3000"
+	set_policy "set $cgs/cli idle=600 user_timeout=$uto"
 	snap "c$N" c0
 	peer srv "$cgs/srv" "s$N" server -X -w 0 "$a" 7001
 	wait_line srv listening || return
 	peer cli "$cgs/cli" "c$N" client -Z -w 60 "$a" 7001
 	wait_line cli established || return
-	expect_opts cli established 1 600 - - 3000
 	i=0
 	# The window probing lasts user_timeout (3 s): looked at until then.
 	until "$PEER" cat "/run/netns/c$N" $PROC/stalled "$D/c.stalled" &&
@@ -1548,6 +1547,7 @@ t_zero_window() {
 		fi
 		sleep 0.02
 	done
+	expect_opts cli established 1 600 - - "$uto"
 	expect_eq "stalled header" "$(head -1 "$D/c.stalled")" \
 		"cookie local remote cgroup closed probes"
 	awk -v r="$(addr_fmt "$F" 0 2):7001" -v c="$cgs/cli" '$3 == r && $4 == c &&

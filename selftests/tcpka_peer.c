@@ -513,8 +513,13 @@ static void read_phase(int fd, const struct opts *o, double t0)
 		    !(pfd.revents & (POLLERR | POLLHUP))) {
 			static char block[4096];
 
-			n = send(fd, block, sizeof(block), MSG_DONTWAIT);
-			if (n < 0 && errno == EAGAIN && !flooding) {
+			n = send(fd, block, sizeof(block),
+				 MSG_DONTWAIT | MSG_NOSIGNAL);
+			if (n < 0 && errno != EAGAIN) {
+				say("end t=%.3f result=%s", now(), ename(errno));
+				break;
+			}
+			if (n < 0 && !flooding) {
 				flooding = 1;
 				say("flooding t=%.3f", now());
 			}
