@@ -17,6 +17,7 @@
 #define TCPKA_INTVL_MAX		32767		/* MAX_TCP_KEEPINTVL, seconds */
 #define TCPKA_CNT_MAX		127		/* MAX_TCP_KEEPCNT */
 #define TCPKA_UTO_MAX		2147483647U	/* TCP_USER_TIMEOUT, ms (INT_MAX) */
+#define TCPKA_ADDR_LOSS_MAX	3600		/* addr_loss, seconds */
 
 #define TCPKA_LINE_MAX		1024	/* longest policy line, without '\n' */
 #define TCPKA_WRITE_MAX		65536	/* largest single write to the policy file */
@@ -27,6 +28,7 @@ enum tcpka_key {
 	TCPKA_KEY_INTVL,
 	TCPKA_KEY_CNT,
 	TCPKA_KEY_USER_TIMEOUT,
+	TCPKA_KEY_ADDR_LOSS,
 	TCPKA_KEY_MODE,
 	TCPKA_KEY_NR,
 };
@@ -49,6 +51,7 @@ struct tcpka_policy {
 	u32 intvl;		/* seconds, 1..TCPKA_INTVL_MAX */
 	u32 cnt;		/* probes, 1..TCPKA_CNT_MAX */
 	u32 user_timeout;	/* milliseconds, 0..TCPKA_UTO_MAX */
+	u32 addr_loss;		/* seconds, 0..TCPKA_ADDR_LOSS_MAX */
 	u32 mode;		/* enum tcpka_mode */
 };
 
@@ -150,6 +153,7 @@ enum tcpka_event {
 	TCPKA_EV_DESTROY,	/* the socket is being destroyed */
 	TCPKA_EV_KA_OFF,	/* the application switched keepalive off */
 	TCPKA_EV_ZW_CLOSE,	/* TCP_USER_TIMEOUT ran out on a zero window */
+	TCPKA_EV_ADDR_LOST,	/* aborted: its local address is gone (addr_loss) */
 };
 
 enum tcpka_outcome {
@@ -160,6 +164,7 @@ enum tcpka_outcome {
 	TCPKA_OUT_USER_TIMEOUT,	/* unacked data outlived user_timeout */
 	TCPKA_OUT_ABANDONED,	/* cut short locally: not an outcome */
 	TCPKA_OUT_ZERO_WINDOW,	/* the peer's window stayed shut that long */
+	TCPKA_OUT_ADDR_LOST,	/* the local address went away: aborted */
 	TCPKA_OUT_NR,
 };
 
@@ -186,6 +191,7 @@ enum tcpka_mib {
 	TCPKA_MIB_TIMEOUT,		/* outcome_timeout */
 	TCPKA_MIB_USER_TIMEOUT,		/* outcome_user_timeout */
 	TCPKA_MIB_ZERO_WINDOW,		/* outcome_zero_window */
+	TCPKA_MIB_ADDR_LOST,		/* outcome_addr_lost */
 	TCPKA_MIB_ABANDONED,		/* rounds_abandoned */
 	TCPKA_MIB_TRACK_OVERFLOW,	/* track_overflow */
 	TCPKA_MIB_ROWS_OVERFLOW,	/* cgroup_rows_overflow */
@@ -198,7 +204,7 @@ enum tcpka_mib {
 };
 
 /* The counters shown per cgroup, in /proc/net/tcpka/cgroups column order. */
-#define TCPKA_ROW_MIBS	10
+#define TCPKA_ROW_MIBS	11
 
 extern const char *const tcpka_mib_names[TCPKA_MIB_NR];
 extern const enum tcpka_mib tcpka_row_mibs[TCPKA_ROW_MIBS];

@@ -31,7 +31,8 @@
 #define tcpka_show_outcome(o)					\
 	__print_symbolic(o, { 1, "ack" }, { 2, "rst" },		\
 			 { 3, "timeout" }, { 4, "user_timeout" },	\
-			 { 5, "abandoned" }, { 6, "zero_window" })
+			 { 5, "abandoned" }, { 6, "zero_window" },	\
+			 { 7, "addr_lost" })
 
 #define tcpka_show_how(h)					\
 	__print_symbolic(h, { 0, "established" }, { 1, "rearmed" },	\

@@ -29,6 +29,7 @@ static const char *const event_names[] = {
 	[TCPKA_EV_DESTROY] = "DESTROY",
 	[TCPKA_EV_KA_OFF] = "KA_OFF",
 	[TCPKA_EV_ZW_CLOSE] = "ZW_CLOSE",
+	[TCPKA_EV_ADDR_LOST] = "ADDR_LOST",
 };
 
 static void expect_rows(struct kunit *test, enum tcpka_event ev,
@@ -130,6 +131,19 @@ static void tcpka_classify_zero_window_close_event(struct kunit *test)
 	};
 
 	expect_rows(test, TCPKA_EV_ZW_CLOSE, rows);
+}
+
+/* tcpka aborted the socket (addr_loss): a verdict of its own, round or not. */
+static void tcpka_classify_addr_lost_event(struct kunit *test)
+{
+	static const struct verdict_row rows[4] = {
+		{ false, false, TCPKA_OUT_ADDR_LOST, false, false },
+		{ false, true, TCPKA_OUT_ADDR_LOST, false, false },
+		{ true, false, TCPKA_OUT_ADDR_LOST, false, false },
+		{ true, true, TCPKA_OUT_ADDR_LOST, false, false },
+	};
+
+	expect_rows(test, TCPKA_EV_ADDR_LOST, rows);
 }
 
 static void tcpka_classify_close_event(struct kunit *test)
@@ -313,6 +327,8 @@ static void tcpka_outcome_names_name_outcomes(struct kunit *test)
 			   "user_timeout");
 	KUNIT_EXPECT_STREQ(test, tcpka_outcome_names[TCPKA_OUT_ZERO_WINDOW],
 			   "zero_window");
+	KUNIT_EXPECT_STREQ(test, tcpka_outcome_names[TCPKA_OUT_ADDR_LOST],
+			   "addr_lost");
 	KUNIT_EXPECT_STREQ(test, tcpka_outcome_names[TCPKA_OUT_ABANDONED],
 			   "abandoned");
 }
@@ -378,6 +394,7 @@ static struct kunit_case tcpka_classify_cases[] = {
 	KUNIT_CASE(tcpka_classify_timer_close_event),
 	KUNIT_CASE(tcpka_classify_uto_close_event),
 	KUNIT_CASE(tcpka_classify_zero_window_close_event),
+	KUNIT_CASE(tcpka_classify_addr_lost_event),
 	KUNIT_CASE(tcpka_classify_close_event),
 	KUNIT_CASE(tcpka_classify_destroy_event),
 	KUNIT_CASE(tcpka_classify_keepalive_off_event),

@@ -16,7 +16,8 @@
 static const char *const mib_names[] = {
 	"sockets_enforced", "probes_sent", "rounds_started", "outcome_ack",
 	"outcome_rst", "outcome_timeout", "outcome_user_timeout",
-	"outcome_zero_window", "rounds_abandoned", "track_overflow", "cgroup_rows_overflow",
+	"outcome_zero_window", "outcome_addr_lost", "rounds_abandoned",
+	"track_overflow", "cgroup_rows_overflow",
 	"force_reapplied", "sockets_rearmed", "dry_run_matched",
 	"hooks_missed", "rounds_in_progress",
 };
@@ -94,6 +95,7 @@ static void row_vals(u64 *vals, u64 enforced, u64 probes, u64 ack, u64 rst,
 	vals[TCPKA_MIB_ABANDONED] = abandoned;
 	vals[TCPKA_MIB_USER_TIMEOUT] = 70;
 	vals[TCPKA_MIB_ZERO_WINDOW] = 73;
+	vals[TCPKA_MIB_ADDR_LOST] = 74;
 	vals[TCPKA_MIB_REARMED] = 71;
 	vals[TCPKA_MIB_DRY_RUN] = 72;
 }
@@ -126,8 +128,8 @@ static void tcpka_row_mibs_match_columns(struct kunit *test)
 	static const enum tcpka_mib want[] = {
 		TCPKA_MIB_ENFORCED, TCPKA_MIB_PROBES, TCPKA_MIB_ACK,
 		TCPKA_MIB_RST, TCPKA_MIB_TIMEOUT, TCPKA_MIB_USER_TIMEOUT,
-		TCPKA_MIB_ZERO_WINDOW, TCPKA_MIB_ABANDONED, TCPKA_MIB_REARMED,
-		TCPKA_MIB_DRY_RUN,
+		TCPKA_MIB_ZERO_WINDOW, TCPKA_MIB_ADDR_LOST, TCPKA_MIB_ABANDONED,
+		TCPKA_MIB_REARMED, TCPKA_MIB_DRY_RUN,
 	};
 	int i;
 
@@ -140,7 +142,7 @@ static void tcpka_row_mibs_match_columns(struct kunit *test)
 static void tcpka_format_stats_prints_every_mib(struct kunit *test)
 {
 	static const u64 vals[] = {
-		0, 1, 22, 333, 4444, 55555, 12, 17, 666666, 7777777, 88888888,
+		0, 1, 22, 333, 4444, 55555, 12, 17, 19, 666666, 7777777, 88888888,
 		U64_MAX, 13, 14, 15, 16,
 	};
 	static const char want[] =
@@ -152,6 +154,7 @@ static void tcpka_format_stats_prints_every_mib(struct kunit *test)
 		"outcome_timeout 55555\n"
 		"outcome_user_timeout 12\n"
 		"outcome_zero_window 17\n"
+		"outcome_addr_lost 19\n"
 		"rounds_abandoned 666666\n"
 		"track_overflow 7777777\n"
 		"cgroup_rows_overflow 88888888\n"
@@ -181,7 +184,7 @@ static void tcpka_format_stats_prints_zeros(struct kunit *test)
 static void tcpka_format_row_header_names_columns(struct kunit *test)
 {
 	expect_snprintf(test, header_fn, NULL,
-			"cgroup sockets_enforced probes_sent outcome_ack outcome_rst outcome_timeout outcome_user_timeout outcome_zero_window rounds_abandoned sockets_rearmed dry_run_matched policy\n");
+			"cgroup sockets_enforced probes_sent outcome_ack outcome_rst outcome_timeout outcome_user_timeout outcome_zero_window outcome_addr_lost rounds_abandoned sockets_rearmed dry_run_matched policy\n");
 }
 
 static void tcpka_format_row_prints_policy(struct kunit *test)
@@ -196,7 +199,7 @@ static void tcpka_format_row_prints_policy(struct kunit *test)
 
 	row_vals(vals, 1, 2, 3, 4, 5, 6);
 	expect_row(test, "/a", vals, &pol, "/",
-		   "/a 1 2 3 4 5 70 73 6 71 72 idle=1,intvl=1,cnt=3,mode=force,from=/\n");
+		   "/a 1 2 3 4 5 70 73 74 6 71 72 idle=1,intvl=1,cnt=3,mode=force,from=/\n");
 }
 
 static void tcpka_format_row_prints_every_key(struct kunit *test)
@@ -213,7 +216,7 @@ static void tcpka_format_row_prints_every_key(struct kunit *test)
 
 	row_vals(vals, U64_MAX, 0, 1, 0, 0, U64_MAX);
 	expect_row(test, "/s.slice/a\\040b", vals, &pol, "/s.slice",
-		   "/s.slice/a\\040b 18446744073709551615 0 1 0 0 70 73 18446744073709551615 71 72 idle=32767,intvl=75,cnt=127,user_timeout=2147483647,mode=default,from=/s.slice\n");
+		   "/s.slice/a\\040b 18446744073709551615 0 1 0 0 70 73 74 18446744073709551615 71 72 idle=32767,intvl=75,cnt=127,user_timeout=2147483647,mode=default,from=/s.slice\n");
 }
 
 static void tcpka_format_row_prints_empty_policy(struct kunit *test)
@@ -223,7 +226,7 @@ static void tcpka_format_row_prints_empty_policy(struct kunit *test)
 
 	row_vals(vals, 0, 0, 0, 0, 0, 0);
 	expect_row(test, "/b", vals, &pol, "/b",
-		   "/b 0 0 0 0 0 70 73 0 71 72 mode=default,from=/b\n");
+		   "/b 0 0 0 0 0 70 73 74 0 71 72 mode=default,from=/b\n");
 }
 
 static void tcpka_format_row_adds_mode_when_not_given(struct kunit *test)
@@ -236,11 +239,11 @@ static void tcpka_format_row_adds_mode_when_not_given(struct kunit *test)
 
 	row_vals(vals, 7, 8, 9, 10, 11, 12);
 	expect_row(test, "/x/y", vals, &pol, "/x",
-		   "/x/y 7 8 9 10 11 70 73 12 71 72 idle=5,mode=default,from=/x\n");
+		   "/x/y 7 8 9 10 11 70 73 74 12 71 72 idle=5,mode=default,from=/x\n");
 	pol.has = TCPKA_HAS(TCPKA_KEY_USER_TIMEOUT);
 	pol.user_timeout = 0;
 	expect_row(test, "/x/y", vals, &pol, "/",
-		   "/x/y 7 8 9 10 11 70 73 12 71 72 user_timeout=0,mode=default,from=/\n");
+		   "/x/y 7 8 9 10 11 70 73 74 12 71 72 user_timeout=0,mode=default,from=/\n");
 }
 
 static void tcpka_format_row_prints_given_mode_once(struct kunit *test)
@@ -252,12 +255,12 @@ static void tcpka_format_row_prints_given_mode_once(struct kunit *test)
 
 	row_vals(vals, 1, 1, 1, 1, 1, 1);
 	expect_row(test, "/m", vals, &pol, "/m",
-		   "/m 1 1 1 1 1 70 73 1 71 72 mode=default,from=/m\n");
+		   "/m 1 1 1 1 1 70 73 74 1 71 72 mode=default,from=/m\n");
 	pol.mode = TCPKA_MODE_FORCE;
 	pol.has |= TCPKA_HAS(TCPKA_KEY_CNT);
 	pol.cnt = 2;
 	expect_row(test, "/m", vals, &pol, "/",
-		   "/m 1 1 1 1 1 70 73 1 71 72 cnt=2,mode=force,from=/\n");
+		   "/m 1 1 1 1 1 70 73 74 1 71 72 cnt=2,mode=force,from=/\n");
 }
 
 static void tcpka_format_row_prints_dash_without_policy(struct kunit *test)
@@ -265,9 +268,9 @@ static void tcpka_format_row_prints_dash_without_policy(struct kunit *test)
 	u64 vals[TCPKA_MIB_NR];
 
 	row_vals(vals, 1, 2, 3, 4, 5, 6);
-	expect_row(test, "/c", vals, NULL, "/", "/c 1 2 3 4 5 70 73 6 71 72 -\n");
+	expect_row(test, "/c", vals, NULL, "/", "/c 1 2 3 4 5 70 73 74 6 71 72 -\n");
 	row_vals(vals, 0, 0, 0, 0, 0, 0);
-	expect_row(test, "/", vals, NULL, "/", "/ 0 0 0 0 0 70 73 0 71 72 -\n");
+	expect_row(test, "/", vals, NULL, "/", "/ 0 0 0 0 0 70 73 74 0 71 72 -\n");
 }
 
 static void tcpka_hist_bucket_bounds_are_inclusive(struct kunit *test)

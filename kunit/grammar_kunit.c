@@ -3,7 +3,8 @@
  * KUnit suite tcpka_grammar: tcpka_parse_line(), tcpka_parse_kv(),
  * tcpka_policy_format() and tcpka_mode_name(), against the policy grammar:
  *
- *   set <path> [idle=S] [intvl=S] [cnt=N] [user_timeout=MS] [mode=force|default]
+ *   set <path> [idle=S] [intvl=S] [cnt=N] [user_timeout=MS] [addr_loss=S]
+ *       [mode=force|default]
  *   del <path>
  *   flush
  *
@@ -524,6 +525,8 @@ static u32 policy_field(const struct tcpka_policy *pol, enum tcpka_key key)
 		return pol->cnt;
 	case TCPKA_KEY_USER_TIMEOUT:
 		return pol->user_timeout;
+	case TCPKA_KEY_ADDR_LOSS:
+		return pol->addr_loss;
 	default:
 		return pol->mode;
 	}
@@ -539,6 +542,9 @@ static void tcpka_parse_kv_sets_one_key(struct kunit *test)
 		{ "cnt=127", TCPKA_KEY_CNT, 127 },
 		{ "user_timeout=0", TCPKA_KEY_USER_TIMEOUT, 0 },
 		{ "user_timeout=2147483647", TCPKA_KEY_USER_TIMEOUT, 2147483647 },
+		{ "addr_loss=0", TCPKA_KEY_ADDR_LOSS, 0 },
+		{ "addr_loss=3600", TCPKA_KEY_ADDR_LOSS, 3600 },
+		{ "addr_loss=02", TCPKA_KEY_ADDR_LOSS, 2 },
 		{ "mode=force", TCPKA_KEY_MODE, TCPKA_MODE_FORCE },
 		{ "mode=default", TCPKA_KEY_MODE, TCPKA_MODE_DEFAULT },
 	};
@@ -578,7 +584,9 @@ static void tcpka_parse_kv_rejects_invalid_token(struct kunit *test)
 		"idle=0", "idle=32768", "intvl=0", "intvl=32768", "cnt=0",
 		"cnt=128", "user_timeout=2147483648", "user_timeout=4294967296",
 		"idle=4294967297", "idle=012345678901", "mode=", "mode=FORCE",
-		"mode=1", "mode=force ",
+		"mode=1", "mode=force ", "addr_loss=", "addr_loss=3601",
+		"addr_loss=-1", "addr_loss=4294967296", "addr_loss=1s",
+		"ADDR_LOSS=1", "addr-loss=1",
 	};
 	struct tcpka_policy pol;
 	int i;
@@ -594,7 +602,8 @@ static void tcpka_parse_kv_rejects_invalid_token(struct kunit *test)
 static void tcpka_parse_kv_rejects_key_already_given(struct kunit *test)
 {
 	static const char *const toks[] = {
-		"idle=1", "intvl=1", "cnt=1", "user_timeout=1", "mode=force",
+		"idle=1", "intvl=1", "cnt=1", "user_timeout=1", "addr_loss=1",
+		"mode=force",
 	};
 	struct tcpka_policy pol;
 	int k;
@@ -652,6 +661,22 @@ static void tcpka_policy_format_orders_keys(struct kunit *test)
 	pol.user_timeout = 2147483647;
 	expect_format(test, &pol, ',',
 		      "idle=60,intvl=10,cnt=5,user_timeout=2147483647,mode=default");
+}
+
+/* addr_loss prints after user_timeout, before mode, 0 included. */
+static void tcpka_policy_format_places_addr_loss(struct kunit *test)
+{
+	struct tcpka_policy pol = {
+		.has = ALL_KEYS | TCPKA_HAS(TCPKA_KEY_ADDR_LOSS), .idle = 60,
+		.intvl = 10, .cnt = 5, .user_timeout = 30000, .addr_loss = 0,
+		.mode = TCPKA_MODE_FORCE,
+	};
+
+	expect_format(test, &pol, ',',
+		      "idle=60,intvl=10,cnt=5,user_timeout=30000,addr_loss=0,mode=force");
+	pol.has = TCPKA_HAS(TCPKA_KEY_ADDR_LOSS);
+	pol.addr_loss = 3600;
+	expect_format(test, &pol, ' ', "addr_loss=3600");
 }
 
 static void tcpka_policy_format_skips_absent_keys(struct kunit *test)
@@ -872,6 +897,7 @@ static struct kunit_case tcpka_grammar_cases[] = {
 	KUNIT_CASE(tcpka_parse_line_rejects_del_extra_token),
 	KUNIT_CASE(tcpka_parse_line_accepts_set_without_keys),
 	KUNIT_CASE(tcpka_parse_line_accepts_set_every_key),
+	KUNIT_CASE(tcpka_policy_format_places_addr_loss),
 	KUNIT_CASE(tcpka_parse_line_accepts_each_key_alone),
 	KUNIT_CASE(tcpka_parse_line_defaults_mode),
 	KUNIT_CASE(tcpka_parse_line_accepts_blanks_between_tokens),

@@ -25,6 +25,9 @@
  *   having answered the window probes            application does not
  *                                                read: an outcome of its
  *                                                own, as user_timeout)
+ *   tcpka aborted the socket: its local      -> addr_lost (a policy's
+ *   address was gone for addr_loss seconds       addr_loss: an outcome of
+ *                                                its own, round or not)
  *   socket leaves ESTABLISHED/CLOSE_WAIT/     -> abandoned (a local close:
  *   FIN_WAIT2 otherwise, or SO_KEEPALIVE is      not an outcome)
  *   switched off, while probes are unanswered
@@ -46,6 +49,7 @@ const char *const tcpka_outcome_names[TCPKA_OUT_NR] = {
 	[TCPKA_OUT_TIMEOUT]		= "timeout",
 	[TCPKA_OUT_USER_TIMEOUT]	= "user_timeout",
 	[TCPKA_OUT_ZERO_WINDOW]		= "zero_window",
+	[TCPKA_OUT_ADDR_LOST]		= "addr_lost",
 	[TCPKA_OUT_ABANDONED]		= "abandoned",
 };
 
@@ -83,6 +87,9 @@ struct tcpka_verdict tcpka_classify(bool in_round, enum tcpka_event ev,
 		break;
 	case TCPKA_EV_ZW_CLOSE:
 		v.outcome = TCPKA_OUT_ZERO_WINDOW;
+		break;
+	case TCPKA_EV_ADDR_LOST:
+		v.outcome = TCPKA_OUT_ADDR_LOST;
 		break;
 	case TCPKA_EV_CLOSE:
 	case TCPKA_EV_KA_OFF:

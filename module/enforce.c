@@ -191,17 +191,6 @@ static void tcpka_trace_applied(struct sock *sk, u64 policy_cgid,
 }
 
 /*
- * Sockets no policy ever changes: the kernel's own (NFS, iSCSI, NVMe/TCP,
- * CIFS... made with sock_create_kern(): their owners chose their timeouts)
- * and sockets in TCP_REPAIR (CRIU restoring a socket as it was). Their
- * probes and rounds count as any other's.
- */
-static bool tcpka_sock_exempt(const struct sock *sk)
-{
-	return sk->sk_kern_sock || tcp_sk(sk)->repair;
-}
-
-/*
  * The policy in force for @sk, if enforcement is on in its namespace, and
  * the cgroup it comes from; *@dry_run tells whether only to count it.
  */
@@ -471,16 +460,24 @@ out:
 	return changed && !dry_run;
 }
 
-#define TCPKA_REARM_BATCH	32
+#define TCPKA_WALK_BATCH	32
 
-/* Every established TCP socket of one established hash table. */
-static void tcpka_rearm_hash(struct inet_hashinfo *h,
-			     const struct tcpka_table *old,
-			     const struct tcpka_table *new,
-			     unsigned int *rearmed, unsigned int base)
+/**
+ * tcpka_walk_hash - every full TCP socket of one established hash table,
+ *	in process context
+ * @h: the table
+ * @w: what to do: @w->one() on each socket (referenced, not locked), after
+ *	@w->batch() (if set) for each batch of at most TCPKA_WALK_BATCH
+ *
+ * Sockets in the states keepalive probes in only, not MPTCP subflows; with
+ * @w->net, only that namespace's. A bucket's lock is held only to take
+ * references on one batch; the callbacks run without it and may sleep.
+ * Context: process; sleeps.
+ */
+void tcpka_walk_hash(struct inet_hashinfo *h, struct tcpka_walk *w)
 {
-	struct sock *batch[TCPKA_REARM_BATCH];
-	unsigned int bucket, skip, idx, n, i;
+	struct sock *batch[TCPKA_WALK_BATCH];
+	unsigned int bucket, skip, idx, n, i, gone;
 	struct hlist_nulls_node *node;
 	struct sock *sk;
 	bool more;
@@ -503,7 +500,7 @@ static void tcpka_rearm_hash(struct inet_hashinfo *h,
 					idx++;
 					continue;
 				}
-				if (n == TCPKA_REARM_BATCH) {
+				if (n == TCPKA_WALK_BATCH) {
 					more = true;
 					break;
 				}
@@ -512,24 +509,55 @@ static void tcpka_rearm_hash(struct inet_hashinfo *h,
 				if (!((1 << sk->sk_state) & TCPKA_PROBED_STATES) ||
 				    sk->sk_protocol != IPPROTO_TCP ||
 				    sk_is_mptcp(sk) ||
+				    (w->net && !net_eq(sock_net(sk), w->net)) ||
 				    !refcount_inc_not_zero(&sk->sk_refcnt))
 					continue;
 				batch[n++] = sk;
 			}
 			spin_unlock_bh(lock);
-			/*
-			 * The first probes of the sockets re-armed so far may
-			 * all be due at once: records for them, and this batch.
-			 */
-			tcpka_track_reserve(*rearmed + n, base);
+			if (w->batch)
+				w->batch(w, n);
+			gone = 0;
 			for (i = 0; i < n; i++) {
-				*rearmed += tcpka_rearm_one(batch[i], old, new);
+				w->one(w, batch[i]);
+				/*
+				 * Closed meanwhile (by @w->one(): an abort, or
+				 * by anyone): the positions after it moved up
+				 * by one. A socket seen twice is no harm, one
+				 * skipped would be.
+				 */
+				gone += sk_unhashed(batch[i]);
 				sock_put(batch[i]);
 			}
-			skip = idx;
+			skip = idx - gone;
 			cond_resched();
 		} while (more);
 	}
+}
+
+/* A policy write's re-arm walk. */
+struct tcpka_rearm {
+	struct tcpka_walk w;
+	const struct tcpka_table *old, *new;
+	unsigned int rearmed, base;
+};
+
+/*
+ * The first probes of the sockets re-armed so far may all be due at once:
+ * records for them, and this batch.
+ */
+static void tcpka_rearm_batch(struct tcpka_walk *w, unsigned int n)
+{
+	struct tcpka_rearm *r = container_of(w, struct tcpka_rearm, w);
+
+	tcpka_track_reserve(r->rearmed + n, r->base);
+}
+
+static void tcpka_rearm_sock(struct tcpka_walk *w, struct sock *sk)
+{
+	struct tcpka_rearm *r = container_of(w, struct tcpka_rearm, w);
+
+	r->rearmed += tcpka_rearm_one(sk, r->old, r->new);
 }
 
 /**
@@ -545,16 +573,21 @@ static void tcpka_rearm_hash(struct inet_hashinfo *h,
 void tcpka_rearm_all(const struct tcpka_table *old,
 		     const struct tcpka_table *new)
 {
+	struct tcpka_rearm r = {
+		.w = { .batch = tcpka_rearm_batch, .one = tcpka_rearm_sock },
+		.old = old,
+		.new = new,
+	};
 	struct inet_hashinfo *global;
 	struct net *net, **nets = NULL;
-	unsigned int nr = 0, i = 0, rearmed = 0, base;
+	unsigned int nr = 0, i = 0;
 
 	if (!new || !new->nr)
 		return;
-	base = tcpka_track_rounds();
+	r.base = tcpka_track_rounds();
 	/* 6.12 no longer exports tcp_hashinfo: init_net points at it. */
 	global = init_net.ipv4.tcp_death_row.hashinfo;
-	tcpka_rearm_hash(global, old, new, &rearmed, base);
+	tcpka_walk_hash(global, &r.w);
 
 	/*
 	 * Namespaces with their own table (net.ipv4.tcp_child_ehash_entries):
@@ -577,8 +610,7 @@ void tcpka_rearm_all(const struct tcpka_table *old,
 		pr_warn_ratelimited("tcpka: no memory to re-arm the sockets of %u namespaces with their own TCP tables\n",
 				    nr);
 	while (i--) {
-		tcpka_rearm_hash(nets[i]->ipv4.tcp_death_row.hashinfo, old, new,
-				 &rearmed, base);
+		tcpka_walk_hash(nets[i]->ipv4.tcp_death_row.hashinfo, &r.w);
 		put_net(nets[i]);
 	}
 	kfree(nets);

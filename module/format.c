@@ -17,6 +17,7 @@ const char *const tcpka_mib_names[TCPKA_MIB_NR] = {
 	[TCPKA_MIB_TIMEOUT]		= "outcome_timeout",
 	[TCPKA_MIB_USER_TIMEOUT]	= "outcome_user_timeout",
 	[TCPKA_MIB_ZERO_WINDOW]		= "outcome_zero_window",
+	[TCPKA_MIB_ADDR_LOST]		= "outcome_addr_lost",
 	[TCPKA_MIB_ABANDONED]		= "rounds_abandoned",
 	[TCPKA_MIB_TRACK_OVERFLOW]	= "track_overflow",
 	[TCPKA_MIB_ROWS_OVERFLOW]	= "cgroup_rows_overflow",
@@ -30,8 +31,8 @@ const char *const tcpka_mib_names[TCPKA_MIB_NR] = {
 const enum tcpka_mib tcpka_row_mibs[TCPKA_ROW_MIBS] = {
 	TCPKA_MIB_ENFORCED, TCPKA_MIB_PROBES, TCPKA_MIB_ACK,
 	TCPKA_MIB_RST, TCPKA_MIB_TIMEOUT, TCPKA_MIB_USER_TIMEOUT,
-	TCPKA_MIB_ZERO_WINDOW, TCPKA_MIB_ABANDONED, TCPKA_MIB_REARMED,
-	TCPKA_MIB_DRY_RUN,
+	TCPKA_MIB_ZERO_WINDOW, TCPKA_MIB_ADDR_LOST, TCPKA_MIB_ABANDONED,
+	TCPKA_MIB_REARMED, TCPKA_MIB_DRY_RUN,
 };
 
 const char *const tcpka_hist_names[TCPKA_HIST_NR] = {

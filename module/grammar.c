@@ -2,7 +2,8 @@
 /*
  * The policy grammar: one command per line of /proc/net/tcpka/policy.
  *
- *   set <cgroup> [idle=S] [intvl=S] [cnt=N] [user_timeout=MS] [mode=force|default]
+ *   set <cgroup> [idle=S] [intvl=S] [cnt=N] [user_timeout=MS] [addr_loss=S]
+ *       [mode=force|default]
  *   del <cgroup>
  *   flush
  *
@@ -29,6 +30,7 @@ static const struct tcpka_keydef tcpka_keys[TCPKA_KEY_NR] = {
 	[TCPKA_KEY_INTVL]	 = { "intvl", 1, TCPKA_INTVL_MAX },
 	[TCPKA_KEY_CNT]		 = { "cnt", 1, TCPKA_CNT_MAX },
 	[TCPKA_KEY_USER_TIMEOUT] = { "user_timeout", 0, TCPKA_UTO_MAX },
+	[TCPKA_KEY_ADDR_LOSS]	 = { "addr_loss", 0, TCPKA_ADDR_LOSS_MAX },
 	[TCPKA_KEY_MODE]	 = { "mode", TCPKA_MODE_DEFAULT, TCPKA_MODE_FORCE },
 };
 
@@ -78,6 +80,8 @@ static u32 *tcpka_key_field(struct tcpka_policy *pol, enum tcpka_key key)
 		return &pol->cnt;
 	case TCPKA_KEY_USER_TIMEOUT:
 		return &pol->user_timeout;
+	case TCPKA_KEY_ADDR_LOSS:
+		return &pol->addr_loss;
 	default:
 		return &pol->mode;
 	}

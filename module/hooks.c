@@ -80,9 +80,12 @@ static bool tcpka_is_tcp(const struct sock *sk)
  * Closed by the retransmission (or zero-window probe) timer on
  * TCP_USER_TIMEOUT: tcp_write_err() sets sk_err to the soft error or
  * ETIMEDOUT just before tcp_done(), after retransmissions or probes that
- * tcp_write_queue_purge() leaves counted. Keepalive's own closes are told
- * apart first (tcpka_track_close()); an RST sets ECONNRESET or EPIPE, a
- * local abort ECONNABORTED.
+ * tcp_write_queue_purge() leaves counted, or, in the retransmission
+ * timer's branch for a window the receiver shrank to zero with data in
+ * flight (tcp_rtx_probe0_timed_out()), with neither counted and the send
+ * window zero. Keepalive's own closes are told apart first
+ * (tcpka_track_close()); an RST sets ECONNRESET or EPIPE, a local abort
+ * ECONNABORTED.
  */
 static bool tcpka_closed_by_uto(const struct sock *sk, int newstate)
 {
@@ -92,7 +95,8 @@ static bool tcpka_closed_by_uto(const struct sock *sk, int newstate)
 	return newstate == TCP_CLOSE && err &&
 	       READ_ONCE(icsk->icsk_user_timeout) &&
 	       (READ_ONCE(icsk->icsk_retransmits) ||
-		READ_ONCE(icsk->icsk_probes_out)) &&
+		READ_ONCE(icsk->icsk_probes_out) ||
+		!READ_ONCE(tcp_sk(sk)->snd_wnd)) &&
 	       err == (READ_ONCE(sk->sk_err_soft) ?: ETIMEDOUT);
 }
 
@@ -125,6 +129,12 @@ static bool tcpka_gave_up(const struct sock *sk, int newstate)
  * heard the peer for user_timeout, a retransmission give-up has
  * retransmitted, and a peer that went silent has probes unanswered; those
  * are not this. A peer silent all along is a user_timeout.
+ *
+ * A window the receiver shut with data in flight is probed by the
+ * retransmission timer instead (its retransmissions are the window
+ * probes; none of them counted, icsk_probes_tstamp not set), which gives
+ * up on TCP_USER_TIMEOUT with the send window zero: with the peer heard
+ * within user_timeout, that is the same stalled peer.
  */
 static bool tcpka_closed_by_zero_window(const struct sock *sk, int newstate)
 {
@@ -132,11 +142,13 @@ static bool tcpka_closed_by_zero_window(const struct sock *sk, int newstate)
 	u32 since = READ_ONCE(icsk->icsk_probes_tstamp);
 	u32 uto = READ_ONCE(icsk->icsk_user_timeout);
 	u32 heard = READ_ONCE(tcp_sk(sk)->rcv_tstamp);
+	bool probed, shrunk;
 
-	return tcpka_gave_up(sk, newstate) && uto && since &&
-	       !READ_ONCE(icsk->icsk_retransmits) &&
+	probed = since && !READ_ONCE(icsk->icsk_retransmits) &&
+		 (s32)(heard - since) >= 0;
+	shrunk = !READ_ONCE(tcp_sk(sk)->snd_wnd);
+	return tcpka_gave_up(sk, newstate) && uto && (probed || shrunk) &&
 	       READ_ONCE(icsk->icsk_probes_out) <= 1 &&
-	       (s32)(heard - since) >= 0 &&
 	       (s32)(tcp_jiffies32 - heard) < (s32)msecs_to_jiffies(uto);
 }
 
@@ -190,7 +202,8 @@ static void tcpka_tp_set_state(void *data, const struct sock *sk,
 	tcpka_track_close(sk, tcpka_closed_by_timer(sk, newstate),
 			  tcpka_closed_by_rto(sk, newstate),
 			  tcpka_closed_by_uto(sk, newstate),
-			  tcpka_closed_by_zero_window(sk, newstate));
+			  tcpka_closed_by_zero_window(sk, newstate),
+			  tcpka_addrloss_aborting(sk));
 }
 
 static void tcpka_tp_receive_reset(void *data, const struct sock *sk)

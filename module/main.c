@@ -25,6 +25,7 @@
  *   track.c     sockets in the middle of a round (bounded)
  *   classify.c  how events end rounds          stats.c   per-CPU counters
  *   netns.c     per-namespace sysctl and procfs  format.c  counter text
+ *   audit.c     coverage and stalled files     addrloss.c  addr_loss aborts
  */
 
 #include <linux/module.h>
@@ -47,10 +48,16 @@ static int __init tcpka_init(void)
 	err = tcpka_hooks_init();
 	if (err)
 		goto err_netns;
+	/* After the hooks, which count its aborts. */
+	err = tcpka_addrloss_init();
+	if (err)
+		goto err_hooks;
 
 	pr_info("tcpka: loaded\n");
 	return 0;
 
+err_hooks:
+	tcpka_hooks_exit();
 err_netns:
 	tcpka_policy_stop();
 	tcpka_stats_stop();
@@ -66,13 +73,15 @@ err_policy:
 }
 
 /*
- * Reverse order of init, with one step first: once the hooks are gone
+ * Reverse order of init (the address notifiers first, so that an abort
+ * in flight is still counted), with one step first: once the hooks are gone
  * nothing queues the resync and reap works, and they are stopped before
  * the per-netns counters they write into are freed. tcpka_policy_exit()
  * ends with rcu_barrier(): no RCU callback of ours outlives the module.
  */
 static void __exit tcpka_exit(void)
 {
+	tcpka_addrloss_exit();
 	tcpka_hooks_exit();
 	tcpka_policy_stop();
 	tcpka_stats_stop();

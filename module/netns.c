@@ -135,6 +135,7 @@ static int __net_init tcpka_net_init(struct net *net)
 	tn->enabled = enabled;
 	tn->audit_idle = 300;
 	atomic_set(&tn->rounds_live, 0);
+	tcpka_addrloss_net_init(net, tn);
 	err = tcpka_stats_net_init(tn);
 	if (err)
 		return err;
@@ -176,6 +177,7 @@ static void __net_exit tcpka_net_exit(struct net *net)
 	struct tcpka_net *tn = net_generic(net, tcpka_net_id);
 
 	WRITE_ONCE(tn->alive, false);
+	tcpka_addrloss_net_exit(tn);
 	remove_proc_subtree("tcpka", net->proc_net);
 	tcpka_sysctl_exit(tn);
 }

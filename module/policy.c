@@ -77,6 +77,11 @@ module_param_cb(user_timeout, &tcpka_param_int_ops, &user_timeout, 0444);
 __MODULE_PARM_TYPE(user_timeout, "int");
 MODULE_PARM_DESC(user_timeout, "Root cgroup policy: TCP_USER_TIMEOUT, milliseconds (0-2147483647; -1: not set)");
 
+static int addr_loss = -1;
+module_param_cb(addr_loss, &tcpka_param_int_ops, &addr_loss, 0444);
+__MODULE_PARM_TYPE(addr_loss, "int");
+MODULE_PARM_DESC(addr_loss, "Root cgroup policy: abort a connection whose local address has been gone this long, seconds (0-3600; -1: not set)");
+
 static char *mode;
 module_param(mode, charp, 0444);
 MODULE_PARM_DESC(mode, "Root cgroup policy: force (policy values win) or default (the application's own values win)");
@@ -148,9 +153,20 @@ static bool tcpka_table_has_force(const struct tcpka_table *t)
 	return false;
 }
 
+static bool tcpka_table_has_addr_loss(const struct tcpka_table *t)
+{
+	unsigned int i;
+
+	for (i = 0; t && i < t->nr; i++)
+		if (t->e[i].pol.has & TCPKA_HAS(TCPKA_KEY_ADDR_LOSS))
+			return true;
+	return false;
+}
+
 /*
  * Publish @t; return the previous table, still to be retired. The
- * setsockopt hooks follow whether any policy says mode=force.
+ * setsockopt hooks follow whether any policy says mode=force, the address
+ * notifiers whether any has addr_loss.
  */
 static struct tcpka_table *tcpka_table_swap(struct tcpka_table *t)
 {
@@ -160,6 +176,7 @@ static struct tcpka_table *tcpka_table_swap(struct tcpka_table *t)
 				  lockdep_is_held(&tcpka_policy_mutex));
 	tcpka_force_filter_set(t);
 	tcpka_hooks_force(tcpka_table_has_force(t));
+	tcpka_addrloss_want(tcpka_table_has_addr_loss(t));
 	return old;
 }
 
@@ -638,6 +655,10 @@ static int tcpka_param_policy(struct tcpka_policy *pol)
 	if (user_timeout != -1 && !err) {
 		snprintf(tok, sizeof(tok), "user_timeout=%d", user_timeout);
 		err = user_timeout < 0 ? -EINVAL : tcpka_parse_kv(tok, pol);
+	}
+	if (addr_loss != -1 && !err) {
+		snprintf(tok, sizeof(tok), "addr_loss=%d", addr_loss);
+		err = addr_loss < 0 ? -EINVAL : tcpka_parse_kv(tok, pol);
 	}
 	if (mode && !err) {
 		snprintf(tok, sizeof(tok), "mode=%.32s", mode);

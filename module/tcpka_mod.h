@@ -12,10 +12,13 @@
 #include <linux/spinlock.h>
 #include <linux/types.h>
 #include <linux/version.h>
+#include <linux/workqueue.h>
+#include <linux/in6.h>
 #include <net/net_namespace.h>
 #include <linux/sock_diag.h>
 #include <net/inet_connection_sock.h>
 #include <net/sock.h>
+#include <net/tcp.h>
 #include "tcpka.h"
 
 #define TCPKA_ROWS_BITS	8
@@ -64,6 +67,33 @@ struct tcpka_view {
 	char root[PATH_MAX];
 };
 
+/* A local address gone (addrloss.c). */
+struct tcpka_lost {
+	struct in6_addr addr;		/* IPv4 as v4-mapped */
+	unsigned long at;		/* jiffies: when it went (the last time) */
+	unsigned long walked;		/* jiffies: the last walk that saw it gone */
+	u32 gen;			/* one more each time it goes */
+};
+
+#define TCPKA_LOST_MAX	16
+
+/* A namespace's lost addresses, and the work acting on them. */
+struct tcpka_addrloss {
+	spinlock_t lock;		/* irqsave: the IPv6 chain is atomic */
+	bool alive;			/* false once the namespace exits */
+	bool overflow;			/* more went at once than lost[] holds */
+	unsigned int nr;
+	unsigned long walk_end;		/* jiffies: when the last walk ended */
+	unsigned long gap;		/* jiffies from one walk's end to the next */
+	struct tcpka_lost ovf;		/* with @overflow: any address gone */
+	struct tcpka_lost lost[TCPKA_LOST_MAX];
+	struct delayed_work work;
+	struct net *net;
+	/* The abort in progress (only the work sets them). */
+	struct sock *aborting;
+	struct task_struct *abort_task;
+};
+
 /* Per network namespace state (net_generic()). */
 struct tcpka_net {
 	bool alive;			/* false once the netns is exiting */
@@ -76,6 +106,7 @@ struct tcpka_net {
 	struct ctl_table_header *sysctl;
 	struct proc_dir_entry *proc;
 	atomic_t rounds_live;		/* rounds in progress (track.c) */
+	struct tcpka_addrloss al;	/* addr_loss (addrloss.c) */
 	raw_spinlock_t rows_lock;	/* serialises row insertion */
 	unsigned int nr_rows;
 	struct hlist_head rows[1 << TCPKA_ROWS_BITS];	/* RCU readers */
@@ -108,6 +139,36 @@ bool tcpka_force_applies(const struct sock *sk);
 void tcpka_force_filter_set(const struct tcpka_table *t);
 void tcpka_rearm_all(const struct tcpka_table *old,
 		     const struct tcpka_table *new);
+
+struct inet_hashinfo;
+
+/* A walk of an established hash table (tcpka_walk_hash()). */
+struct tcpka_walk {
+	const struct net *net;		/* only its sockets; NULL: every one */
+	void (*batch)(struct tcpka_walk *w, unsigned int n);	/* optional */
+	void (*one)(struct tcpka_walk *w, struct sock *sk);
+};
+
+void tcpka_walk_hash(struct inet_hashinfo *h, struct tcpka_walk *w);
+
+/*
+ * Sockets no policy ever changes: the kernel's own (NFS, iSCSI, NVMe/TCP,
+ * CIFS... made with sock_create_kern(): their owners chose their timeouts)
+ * and sockets in TCP_REPAIR (CRIU restoring a socket as it was). Their
+ * probes and rounds count as any other's.
+ */
+static inline bool tcpka_sock_exempt(const struct sock *sk)
+{
+	return sk->sk_kern_sock || tcp_sk(sk)->repair;
+}
+
+/* addrloss.c */
+int tcpka_addrloss_init(void);
+void tcpka_addrloss_exit(void);
+void tcpka_addrloss_net_init(struct net *net, struct tcpka_net *tn);
+void tcpka_addrloss_net_exit(struct tcpka_net *tn);
+void tcpka_addrloss_want(bool on);
+bool tcpka_addrloss_aborting(const struct sock *sk);
 
 /* Counters of one socket to add at once, with one lookup of its row. */
 struct tcpka_tally {
@@ -161,7 +222,7 @@ void tcpka_track_event(const struct sock *sk, enum tcpka_event ev);
 void tcpka_track_probe(const struct sock *sk, unsigned int n);
 void tcpka_fmt_addr(char *buf, size_t len, const struct sock *sk, bool remote);
 void tcpka_track_close(const struct sock *sk, bool timed_out, bool rto,
-		       bool uto, bool zw);
+		       bool uto, bool zw, bool addr_lost);
 void tcpka_track_start(void);
 unsigned int tcpka_track_rounds(void);
 void tcpka_track_reserve(unsigned int n, unsigned int base);

@@ -29,8 +29,8 @@
  * raced with the end and reuse of a record sees a key that no longer
  * matches, and exactly one caller (whoever clears TCPKA_LIVE) ends a
  * round: a timer on one CPU and an RST on another cannot both count it.
- * A verdict (rst, timeout, user_timeout) also feeds the cgroup's
- * histograms, the tcpka:tcpka_round_end tracepoint and, with
+ * A verdict (rst, timeout, user_timeout, zero_window, addr_lost) feeds the
+ * cgroup's histograms, the tcpka:tcpka_round_end tracepoint and, with
  * net.tcpka.log_verdicts, one rate-limited log line.
  *
  * /proc/net/tcpka/probing lists the tracked sockets of the reader's
@@ -525,6 +525,7 @@ static const enum tcpka_mib tcpka_outcome_mib[] = {
 	[TCPKA_OUT_TIMEOUT]	= TCPKA_MIB_TIMEOUT,
 	[TCPKA_OUT_USER_TIMEOUT] = TCPKA_MIB_USER_TIMEOUT,
 	[TCPKA_OUT_ZERO_WINDOW]	= TCPKA_MIB_ZERO_WINDOW,
+	[TCPKA_OUT_ADDR_LOST]	= TCPKA_MIB_ADDR_LOST,
 	[TCPKA_OUT_ABANDONED]	= TCPKA_MIB_ABANDONED,
 };
 
@@ -636,7 +637,7 @@ static void tcpka_round_end(const struct sock *sk, enum tcpka_outcome out,
 	const struct tcp_sock *tp = tcp_sk(sk);
 	bool verdict = out == TCPKA_OUT_RST || out == TCPKA_OUT_TIMEOUT ||
 		       out == TCPKA_OUT_USER_TIMEOUT ||
-		       out == TCPKA_OUT_ZERO_WINDOW;
+		       out == TCPKA_OUT_ZERO_WINDOW || out == TCPKA_OUT_ADDR_LOST;
 	u32 idle_ms, detect_ms;
 	struct tcpka_net *tn;
 	bool log;
@@ -718,11 +719,12 @@ static void tcpka_track(const struct sock *sk, enum tcpka_event ev,
 		return;
 	}
 	/*
-	 * A verdict of its own (TCP_USER_TIMEOUT) meeting an answered round
-	 * (one left on for its next probe): the round ends in ack, the
-	 * verdict counts as a round of its own, as with no round.
+	 * A verdict of its own (TCP_USER_TIMEOUT, addr_loss) meeting an
+	 * answered round (one left on for its next probe): the round ends in
+	 * ack, the verdict counts as a round of its own, as with no round.
 	 */
-	if (answered && (ev == TCPKA_EV_UTO_CLOSE || ev == TCPKA_EV_ZW_CLOSE)) {
+	if (answered && (ev == TCPKA_EV_UTO_CLOSE || ev == TCPKA_EV_ZW_CLOSE ||
+			 ev == TCPKA_EV_ADDR_LOST)) {
 		if (tcpka_round_claim(r, sk)) {
 			tcpka_round_del(r, sk);
 			tcpka_round_end(sk, TCPKA_OUT_ACK, 0, t);
@@ -812,6 +814,7 @@ void tcpka_track_probe(const struct sock *sk, unsigned int n)
  * @uto: TCP_USER_TIMEOUT closed it (see tcpka_closed_by_uto())
  * @zw: TCP_USER_TIMEOUT closed it while the peer, heard since, kept its
  *	window shut (see tcpka_closed_by_zero_window())
+ * @addr_lost: tcpka's addr_loss walk aborted it (tcpka_addrloss_aborting())
  *
  * With a round on and unanswered, a timer giving up with nothing
  * retransmitted can only be the keepalive timer: the zero-window probe
@@ -824,12 +827,16 @@ void tcpka_track_probe(const struct sock *sk, unsigned int n)
  * timer (as on PREEMPT_RT) cannot be taken for it.
  */
 void tcpka_track_close(const struct sock *sk, bool timed_out, bool rto,
-		       bool uto, bool zw)
+		       bool uto, bool zw, bool addr_lost)
 {
 	struct tcpka_round *r;
 	struct tcpka_heard h;
 	bool keepalive;
 
+	if (addr_lost) {
+		tcpka_track_event(sk, TCPKA_EV_ADDR_LOST);
+		return;
+	}
 	rcu_read_lock();
 	r = tcpka_round_find(sk, &h);
 	if (r)

@@ -56,7 +56,7 @@ documented_man() {
 	grep -qE -- "^\.(B|BR|RB|BI|IB|I|IR|RI)(.*[^a-z0-9_])?$1$w|\\\\f[BI]([^\\\\]*[^a-z0-9_\\\\])?$1$w|^$1([ =]|\$)" "$2"
 }
 
-declare -A want=([counter]=16 [key]=5 [sysctl]=4 [param]=8 [proc]=8 [tracepoint]=2 [outcome]=6)
+declare -A want=([counter]=17 [key]=6 [sysctl]=4 [param]=9 [proc]=8 [tracepoint]=2 [outcome]=7)
 for kind in counter key sysctl param proc tracepoint outcome; do
 	n=$(names $kind | wc -l)
 	# A parser that finds nothing would make every check below pass.

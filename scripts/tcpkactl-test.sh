@@ -57,6 +57,7 @@ fixture() { # fixture DIR: a fake /proc with tcpka loaded
 	outcome_timeout 2
 	outcome_user_timeout 1
 	outcome_zero_window 0
+	outcome_addr_lost 4
 	rounds_abandoned 0
 	track_overflow 0
 	cgroup_rows_overflow 0
@@ -118,7 +119,7 @@ advise_fixture() {
 	cgroup sockets_enforced probes_sent outcome_ack outcome_rst outcome_timeout outcome_user_timeout rounds_abandoned sockets_rearmed dry_run_matched policy
 	/quiet 0 4 4 0 0 0 0 0 0 -
 	/nat 10 40 30 6 0 0 0 0 0 idle=400,intvl=10,cnt=3,mode=default,from=/nat
-	/lb 10 40 30 6 0 0 0 0 0 idle=300,user_timeout=30000,mode=force,from=/
+	/lb 10 40 30 6 0 0 0 0 0 idle=300,user_timeout=30000,addr_loss=5,mode=force,from=/
 	/ok 3 9 5 1 0 0 0 0 0 idle=60,mode=default,from=/ok
 	/legacy 0 9 0 0 3 0 0 0 0 -
 	/peer 0 9 0 2 0 0 0 0 0 idle=1,mode=default,from=/peer
@@ -302,7 +303,7 @@ for sh in "${shells[@]}"; do
 		hasline "$out" "log_verdicts: 1" && hasline "$out" "policies:     2 (1 pending)" &&
 		hasline "$out" "pending:      /system.slice/nginx.service" &&
 		hasline "$out" "probing now:  2" &&
-		hasline "$out" "rounds:       31 started: ack 27, rst 1, timeout 2, user_timeout 1, zero_window 0, abandoned 0" &&
+		hasline "$out" "rounds:       31 started: ack 27, rst 1, timeout 2, user_timeout 1, zero_window 0, addr_lost 4, abandoned 0" &&
 		hasline "$out" "hooks missed: 5" && hasline "$out" "in progress:  2"'
 	mkdir -p "$work/sysv/module/tcpka" && echo 0.2.0 >"$work/sysv/module/tcpka/version"
 	TCPKA_SYS=$work/sysv run status
@@ -320,8 +321,8 @@ for sh in "${shells[@]}"; do
 	# stats
 	run stats
 	t "stats: totals, unknown names too" eval '[ $rc -eq 0 ] &&
-		hasline "$out" "outcome_user_timeout   1" && hasline "$out" "future_thing           7" &&
-		[ "$(wc -l <<<"$out")" -eq 17 ] && hasline "$out" "hooks_missed           5" &&
+		hasline "$out" "outcome_user_timeout   1" && hasline "$out" "outcome_addr_lost      4" && hasline "$out" "future_thing           7" &&
+		[ "$(wc -l <<<"$out")" -eq 18 ] && hasline "$out" "hooks_missed           5" &&
 		hasline "$out" "rounds_in_progress     2"'
 	run stats --cgroup /tcpka.slice/web
 	t "stats --cgroup: the row by column name, histograms" eval '[ $rc -eq 0 ] &&
@@ -394,8 +395,8 @@ total                      10              4               1            5'
 		has "$out" "the earliest after 256-512 s of idle" &&
 		hasline "$out" "apply    tcpkactl set /nat idle=200 intvl=15 cnt=4" &&
 		has "$out" "a dead peer found 260 s after"'
-	t "advise: mode=force and user_timeout kept" eval '
-		hasline "$out" "apply    tcpkactl set /lb idle=100 user_timeout=30000 mode=force"'
+	t "advise: mode=force, user_timeout and addr_loss kept" eval '
+		hasline "$out" "apply    tcpkactl set /lb idle=100 user_timeout=30000 addr_loss=5 mode=force"'
 	t "advise: the policy already below: nothing to change" eval '
 		[ "$(advise_of "$out" /ok)" = "suggest  nothing to change: the policy'"'"'s idle=60 is safely below 128 s" ]'
 	t "advise: verdicts at the kernel defaults named" eval '
@@ -429,8 +430,15 @@ total                      10              4               1            5'
 	run set --unit api.service idle=32767 intvl=1 cnt=127 user_timeout=2147483647 mode=default
 	t "set --unit, bounds included" eval '[ $rc -eq 0 ] &&
 		[ "$(pol)" = "set /system.slice/api.service idle=32767 intvl=1 cnt=127 user_timeout=2147483647 mode=default" ]'
+	setpol ""
+	run set /m addr_loss=0 idle=60
+	t "set addr_loss=0" eval '[ $rc -eq 0 ] && [ "$(pol)" = "set /m addr_loss=0 idle=60" ]'
+	setpol ""
+	run set /m addr_loss=3600
+	t "set addr_loss=3600" eval '[ $rc -eq 0 ] && [ "$(pol)" = "set /m addr_loss=3600" ]'
 	setpol "unchanged"
-	for bad in "idle=0:idle=0: must be" "idle=32768:idle=32768: must be" "intvl=0:intvl=0: must be" \
+	for bad in "addr_loss=3601:addr_loss=3601: must be" "addr_loss=-1:addr_loss=-1: must be" \
+		"addr_loss=2s:addr_loss=2s: must be" "idle=0:idle=0: must be" "idle=32768:idle=32768: must be" "intvl=0:intvl=0: must be" \
 		"intvl=x:intvl=x: must be" "cnt=0:cnt=0: must be" "cnt=128:cnt=128: must be" "cnt=-1:cnt=-1" \
 		"user_timeout=2147483648:user_timeout=2147483648: must be" "user_timeout=99999999999999999999:user_timeout=99999999999999999999: must be" \
 		"mode=fast:mode=fast: must be force or default" "color=red:unknown key \"color\"" \
@@ -615,6 +623,7 @@ $(cat "$work/big")" ]'
 		t "prometheus ($layout columns): values" eval '
 			hasline "$out" "tcpka_outcome_rst_total 1" &&
 			hasline "$out" "tcpka_outcome_user_timeout_total 1" &&
+			hasline "$out" "tcpka_outcome_addr_lost_total 4" &&
 			hasline "$out" "tcpka_future_thing_total 7" &&
 			hasline "$out" "# TYPE tcpka_rounds_in_progress gauge" &&
 			hasline "$out" "tcpka_rounds_in_progress 2" &&

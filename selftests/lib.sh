@@ -372,10 +372,10 @@ expect_rows_sum() {
 		return
 	fi
 	expect_eq "$tag cgroups header" "$(head -1 "$D/$tag.cgroups")" \
-		"cgroup sockets_enforced probes_sent outcome_ack outcome_rst outcome_timeout outcome_user_timeout outcome_zero_window rounds_abandoned sockets_rearmed dry_run_matched policy"
+		"cgroup sockets_enforced probes_sent outcome_ack outcome_rst outcome_timeout outcome_user_timeout outcome_zero_window outcome_addr_lost rounds_abandoned sockets_rearmed dry_run_matched policy"
 	for col in sockets_enforced probes_sent outcome_ack outcome_rst \
 		outcome_timeout outcome_user_timeout outcome_zero_window \
-		rounds_abandoned \
+		outcome_addr_lost rounds_abandoned \
 		sockets_rearmed dry_run_matched; do
 		sum=$(awk -v col="$col" 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
 			{ s += $(c[col]) } END { print s + 0 }' "$D/$tag.cgroups")
@@ -403,7 +403,7 @@ netstat_file() {
 # expect_rounds_add_up NS: in netns NS, every round started has ended in
 # exactly one outcome or is in progress: rounds_started = outcome_ack +
 # outcome_rst + outcome_timeout + outcome_user_timeout + outcome_zero_window
-# + rounds_abandoned + rounds_in_progress. The counters move one after the other, so a round
+# + outcome_addr_lost + rounds_abandoned + rounds_in_progress. The counters move one after the other, so a round
 # ending while the file is read can make them differ for a moment: read
 # again (for up to 10 s x SLOW) before failing. Every test checks it for
 # each of its namespaces (run_test); nothing to check without the module.
@@ -419,6 +419,7 @@ expect_rounds_add_up() {
 			$(st "$tag" outcome_timeout) + \
 			$(st "$tag" outcome_user_timeout) + \
 			$(st "$tag" outcome_zero_window) + \
+			$(st "$tag" outcome_addr_lost) + \
 			$(st "$tag" rounds_abandoned) + \
 			$(st "$tag" rounds_in_progress)))
 		[ "$started" = "$done" ] && return 0

@@ -20,7 +20,7 @@ PARALLEL="keepalive_on_v4 keepalive_on_v6 ack_v4 ack_v6 rst_v4 rst_v6
 	force_midround_v4 force_midround_v6 force_kaoff_v4 force_kaoff_v6
 	retrans_v4 retrans_v6 tfo_v4 tfo_v6
 	mptcp_v4 mptcp_v6 pending_v4 pending_v6 coverage_v4 coverage_v6
-	zero_window_v4 zero_window_v6"
+	zero_window_v4 zero_window_v6 addr_loss_v4 addr_loss_v6"
 SERIAL_LAST="tcpkactl policy_file policy_perms cgns_v4 cgns_v6 unpriv_v4
 	unpriv_v6 kernsock reclaim_v4 reclaim_v6 exact unload_churn rmmod_midround
 	unload"
@@ -796,7 +796,8 @@ t_module_params() {
 	local cgs=/tcpka.slice/$T a p r
 	mod_unload 2>/dev/null
 	for p in idle=32768 intvl=32768 cnt=128 user_timeout=2147483648 \
-		user_timeout=-2 mode=bogus idle=abc idle=-1 cnt=1x enabled=2; do
+		user_timeout=-2 mode=bogus idle=abc idle=-1 cnt=1x enabled=2 \
+		addr_loss=3601 addr_loss=-2; do
 		r=$(mod_load "$p")
 		expect_eq "insmod $p" "$r" EINVAL
 		[ "$r" = ok ] && mod_unload
@@ -814,6 +815,11 @@ t_module_params() {
 		*) fail "insmod $p: $r, expected EINVAL or ok" ;;
 		esac
 	done
+	r=$(mod_load addr_loss=0)
+	expect_eq "insmod addr_loss=0" "$r" ok
+	expect_eq "policy after insmod addr_loss=0" "$(cat $PROC/policy 2>&1)" \
+		"set / addr_loss=0"
+	[ "$r" = ok ] && mod_unload
 	r=$(mod_load idle=2 intvl=1 cnt=3 mode=force)
 	expect_eq "insmod idle=2 intvl=1 cnt=3 mode=force" "$r" ok
 	expect_eq "policy after insmod" "$(cat $PROC/policy 2>&1)" \
@@ -1216,16 +1222,18 @@ t_force_kaoff() {
 	cg_make "$cgs/cli" "$cgs/srv"
 	pair "" 0
 	a=$(srv_addr "$F" 0)
-	set_policy "set $cgs/cli idle=1 intvl=1 cnt=3 mode=force"
+	set_policy "set $cgs/cli idle=3 intvl=1 cnt=3 mode=force"
 	snap "c$N" c0
-	# The probe at 1 s is lost; keepalive goes off at 1.5 s.
+	# The probe at 3 s is lost; keepalive goes off at 3.5 s. (With idle=1
+	# a loaded VM took the server's link down after the first probe had
+	# been answered: two rounds.)
 	peer srv "$cgs/srv" "s$N" server -w 0 -D "vs$N" "$a" 7001
 	wait_line srv listening || return
-	peer cli "$cgs/cli" "c$N" client -w 30 -K 1.5 "$a" 7001
+	peer cli "$cgs/cli" "c$N" client -w 30 -K 3.5 "$a" 7001
 	peer_end cli 35
 	expect_eq "client read" "$(pv cli end result)" ETIMEDOUT
-	# idle 1 + cnt 3 x intvl 1 = 4 s
-	expect_elapsed cli 3.5 12
+	# idle 3 + cnt 3 x intvl 1 = 6 s
+	expect_elapsed cli 5.5 14
 	sleep 0.5
 	snap "c$N" c1
 	expect_stats c1 rounds_started=1 outcome_timeout=1 rounds_abandoned=0 \
@@ -1569,6 +1577,117 @@ t_zero_window() {
 	set_policy "del $cgs/cli"
 }
 
+# --- the local address goes away: addr_loss -------------------------------
+# From one address: client A (cgroup cli: idle=600 addr_loss=2), C (cli4:
+# idle=600 addr_loss=4) and B (nokey: idle=600, no addr_loss). Dropped and
+# put back 0.5 s later, then moved to another veth of the netns: nothing.
+# Gone past both graces with net.tcpka.dry_run=1: dry_run_matched 2 (A at
+# 2 s, C at 4 s; A not again), nothing aborted. Then the interface goes,
+# with 21 addresses (22 with IPv6's link-local) at once: 16 are noted one by
+# one, the rest as "some address went"; D (cli), bound to the last address
+# added, is at the other end of the kernel's order from A, so one of the
+# two is in the overflow. A and D get ECONNABORTED 2 s after the removal
+# (never sooner), C 4 s after; outcome_addr_lost 3, one round each, in
+# time_to_detect, a log line; B stays up.
+addr_steps() { "$PEER" addr "/run/netns/c$N" "$@" >>"$D/addr.out" 2>&1 ||
+	fail "addr $*: $(tail -1 "$D/addr.out")"; }
+
+t_addr_loss() {
+	local cgs=/tcpka.slice/$T a ax ca dn g=2 i t0 t1 te add= pre p
+	local sys=/proc/sys/net/tcpka/dry_run slow=${SLOW:-1}
+	cg_make "$cgs/cli" "$cgs/cli4" "$cgs/nokey" "$cgs/srv"
+	pair "" 0
+	pair x 1
+	a=$(srv_addr "$F" 0)
+	ax=$(srv_addr "$F" 1)
+	if [ "$F" = 6 ]; then
+		ca=fd00:$N::1/64 pre=fd00:$N:1::1 dn=fd00:$N:1::119
+	else
+		ca=10.$N.0.1/24 pre=10.$N.1. dn=10.$N.1.119
+	fi
+	in_ns "c$N" sh -c "echo 1 >/proc/sys/net/tcpka/log_verdicts" ||
+		fail "log_verdicts=1 failed"
+	set_policy "set $cgs/cli idle=600 addr_loss=$g\nset $cgs/cli4 idle=600 addr_loss=4\nset $cgs/nokey idle=600"
+	for p in 7001 7002 7004; do
+		peer "srv$p" "$cgs/srv" "s$N" server -w 0 "$a" $p
+	done
+	peer srv7005 "$cgs/srv" "s${N}x" server -w 0 "$ax" 7005
+	for p in 7001 7002 7004 7005; do
+		wait_line "srv$p" listening || return
+	done
+	peer cli "$cgs/cli" "c$N" client -w 120 "$a" 7001
+	peer cli2 "$cgs/nokey" "c$N" client -w 120 "$a" 7002
+	peer cli4 "$cgs/cli4" "c$N" client -w 120 "$a" 7004
+	for p in cli cli2 cli4; do
+		wait_line $p established || return
+	done
+	expect_opts cli established 1 600 - - -
+
+	# Dropped and back within the grace; then moved to vc${N}x.
+	t0=$(uptime_now)
+	addr_steps "del:vc$N:$ca" sleep:500 "add:vc$N:$ca"
+	addr_steps "del:vc$N:$ca" "add:vc${N}x:$ca"
+	sleep_until "$(tplus "$t0" $((4 + 2 * slow)))"
+	snap "c$N" c1
+	expect_stats c1 outcome_addr_lost=0 dry_run_matched=0
+	for p in cli cli2 cli4; do
+		has_line "$D/$p.out" "end " && fail "$p ended: $(pv $p end result)"
+	done
+
+	# Gone past the graces with dry_run: each counted once, left alone.
+	in_ns "c$N" sh -c "echo 1 >$sys" || fail "dry_run=1 failed"
+	addr_steps "del:vc${N}x:$ca"
+	i=0
+	until snap "c$N" c2 && [ "$(st c2 dry_run_matched)" = 2 ]; do
+		i=$((i + 1))
+		[ $i -gt $((40 * slow)) ] && { fail "dry_run_matched $(st c2 dry_run_matched), not 2"; break; }
+		sleep 0.5
+	done
+	sleep 1
+	snap "c$N" c2
+	expect_stats c2 dry_run_matched=2 outcome_addr_lost=0
+	for p in cli cli2 cli4; do
+		has_line "$D/$p.out" "end " && fail "$p ended in dry run: $(pv $p end result)"
+	done
+	in_ns "c$N" sh -c "echo 0 >$sys" || fail "dry_run=0 failed"
+
+	# Back, with 19 more; D from the last of them; then the interface goes.
+	for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19; do
+		if [ "$F" = 6 ]; then
+			add="$add add:vc${N}x:$pre$i/128"
+		else
+			add="$add add:vc${N}x:$pre$((i + 100))/32"
+		fi
+	done
+	addr_steps "add:vc${N}x:$ca" $add
+	peer cli5 "$cgs/cli" "c$N" client -b "$dn" -w 120 "$ax" 7005
+	wait_line cli5 established || return
+	t0=$(uptime_now)
+	addr_steps "dellink:vc${N}x"
+	t1=$(uptime_now)
+	for p in cli cli5; do
+		peer_end $p $((g + 20))
+		expect_eq "$p read" "$(pv $p end result)" ECONNABORTED
+		te=$(pv $p end t)
+		expect_ge "$p: abort after the loss (s)" "$(fsub "$te" "$t0")" "$g"
+		expect_le "$p: abort after the loss (s)" "$(fsub "$te" "$t1")" $((g + 2 * slow))
+	done
+	peer_end cli4 $((4 + 20))
+	expect_eq "cli4 read" "$(pv cli4 end result)" ECONNABORTED
+	expect_ge "cli4: abort after the loss (s)" "$(fsub "$(pv cli4 end t)" "$t0")" 4
+	snap "c$N" c3
+	expect_stats c3 outcome_addr_lost=3 rounds_started=3 probes_sent=0 \
+		outcome_timeout=0 rounds_abandoned=0 dry_run_matched=2
+	expect_eq "row cli outcome_addr_lost" "$(row c3 "$cgs/cli" outcome_addr_lost)" 2
+	expect_eq "row cli4 outcome_addr_lost" "$(row c3 "$cgs/cli4" outcome_addr_lost)" 1
+	expect_eq "row nokey outcome_addr_lost" "$(row c3 "$cgs/nokey" outcome_addr_lost)" 0
+	expect_eq "time_to_detect count" "$(hist c3 "$cgs/cli" time_to_detect count)" 2
+	expect_log "tcpka: addr_lost $(addr_fmt "$F" 0 1):" \
+		" -> $(addr_fmt "$F" 0 2):7001 cgroup $cgs/cli probes 0/"
+	has_line "$D/cli2.out" "end " && fail "cli2 (no addr_loss) ended: $(pv cli2 end result)"
+	set_policy "del $cgs/cli\ndel $cgs/cli4\ndel $cgs/nokey"
+}
+
 # --- coverage audit: /proc/net/tcpka/coverage ----------------------------
 # cov TAG CGROUP: "established keepalive_off keepalive_late" of CGROUP's
 # row in a coverage snapshot ("none" without a row).
@@ -1824,7 +1943,8 @@ BENCH=/selftests/tcpka_bench
 rounds_done() {
 	echo $(($(st "$1" outcome_ack) + $(st "$1" outcome_rst) + \
 		$(st "$1" outcome_timeout) + $(st "$1" outcome_user_timeout) + \
-		$(st "$1" outcome_zero_window) + $(st "$1" rounds_abandoned)))
+		$(st "$1" outcome_zero_window) + $(st "$1" outcome_addr_lost) + \
+		$(st "$1" rounds_abandoned)))
 }
 
 # --- exact counts under contention ---------------------------------------

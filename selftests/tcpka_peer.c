@@ -42,6 +42,7 @@
  *               the socket takes them, until an error ends the connection
  *               ("flooding" line when the first write would block)
  *     -M        an MPTCP socket (IPPROTO_MPTCP) instead of TCP
+ *     -b ADDR   (client) bind() to local address ADDR (port 0) first
  *     -F        (client) TCP Fast Open: the first 5 bytes ride on the SYN
  *               (sendto(MSG_FASTOPEN)), then shutdown(SHUT_WR) at once
  *     -s S      (up to 8 times) S seconds (may be fractional) after the
@@ -116,6 +117,13 @@
  *     A Fast Open server would take the data before any ACK.
  *
  *   tcpka_peer ifdown NSPATH IF       take IF of netns NSPATH down
+ *   tcpka_peer addr NSPATH STEP...
+ *     in netns NSPATH, one step after the other: del:IF:ADDR/PLEN or
+ *     add:IF:ADDR/PLEN (IPv4 or IPv6, as "ip addr del|add", IPv6 with
+ *     nodad), dellink:IF ("ip link del IF": its addresses all go in one
+ *     step) and sleep:MS; after each, a line "STEP t=T" (T as "end t=").
+ *     Several steps in one process: a re-add comes MS after the delete,
+ *     not an exec of ip later (seconds on a KASAN kernel under TCG).
  *   tcpka_peer cat NSPATH SRC DST...  copy files, read inside netns NSPATH
  */
 #define _GNU_SOURCE
@@ -171,6 +179,7 @@ struct opts {
 	int flood;			/* -Z */
 	int mptcp;			/* -M */
 	int fastopen;			/* -F */
+	const char *bind_addr;		/* -b */
 	int nr_samples;
 	double samples[8];		/* -s: seconds after the connection */
 };
@@ -661,7 +670,7 @@ static int peer_main(int argc, char **argv, int server)
 	socklen_t len;
 	int c, fd, one = 1;
 
-	while ((c = getopt(argc, argv, "N:ki:I:n:u:w:R:A:s:D:W:O:S:HK:P:MFXZ")) != -1) {
+	while ((c = getopt(argc, argv, "N:ki:I:n:u:w:R:A:s:D:W:O:S:HK:P:MFXZb:")) != -1) {
 		switch (c) {
 		case 'X':
 			o.noread = 1;
@@ -686,6 +695,9 @@ static int peer_main(int argc, char **argv, int server)
 			break;
 		case 'F':
 			o.fastopen = 1;
+			break;
+		case 'b':
+			o.bind_addr = optarg;
 			break;
 		case 'N':
 			o.netns = optarg;
@@ -765,8 +777,16 @@ static int peer_main(int argc, char **argv, int server)
 		if (o.wait < 0)
 			pause();
 	} else {
-		double start = now();
+		double start;
 
+		if (o.bind_addr) {
+			struct sockaddr_storage bs;
+			socklen_t blen = parse_addr(o.bind_addr, "0", &bs);
+
+			if (bind(fd, (void *)&bs, blen))
+				die("bind %s: %s", o.bind_addr, ename(errno));
+		}
+		start = now();
 		if (o.fastopen) {
 			if (sendto(fd, "hello", 5, MSG_FASTOPEN, (void *)&ss,
 				   len) != 5)
@@ -1192,6 +1212,103 @@ static int jiffies_main(int argc, char **argv)
 	return 0;
 }
 
+/* ip link del IF, in the current netns */
+static void link_del(const char *ifname)
+{
+	struct {
+		struct nlmsghdr n;
+		struct ifinfomsg i;
+	} req = {
+		.n.nlmsg_len = NLMSG_LENGTH(sizeof(struct ifinfomsg)),
+		.n.nlmsg_type = RTM_DELLINK,
+		.n.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK,
+		.i.ifi_family = AF_UNSPEC,
+	};
+	int err;
+
+	req.i.ifi_index = if_nametoindex(ifname);
+	if (!req.i.ifi_index)
+		die("interface %s: %s", ifname, ename(errno));
+	err = nl_talk(&req.n);
+	if (err)
+		die("link del %s: %s", ifname, ename(err));
+}
+
+/* ip addr add|del ADDR/PLEN dev IF (IPv6: nodad) in the current netns */
+static void addr_step(int add, const char *ifname, const char *spec)
+{
+	struct {
+		struct nlmsghdr n;
+		struct ifaddrmsg a;
+		char buf[256];
+	} req = {
+		.n.nlmsg_len = NLMSG_LENGTH(sizeof(struct ifaddrmsg)),
+		.n.nlmsg_type = add ? RTM_NEWADDR : RTM_DELADDR,
+		.n.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK |
+				 (add ? NLM_F_CREATE | NLM_F_EXCL : 0),
+	};
+	char addr[INET6_ADDRSTRLEN + 8], *slash;
+	unsigned char bin[16];
+	int err, len;
+
+	snprintf(addr, sizeof(addr), "%s", spec);
+	slash = strchr(addr, '/');
+	if (!slash)
+		die("address %s: no /PLEN", spec);
+	*slash = '\0';
+	req.a.ifa_prefixlen = atoi(slash + 1);
+	req.a.ifa_index = if_nametoindex(ifname);
+	if (!req.a.ifa_index)
+		die("interface %s: %s", ifname, ename(errno));
+	if (inet_pton(AF_INET, addr, bin) == 1) {
+		req.a.ifa_family = AF_INET;
+		len = 4;
+	} else if (inet_pton(AF_INET6, addr, bin) == 1) {
+		req.a.ifa_family = AF_INET6;
+		req.a.ifa_flags = add ? IFA_F_NODAD : 0;
+		len = 16;
+	} else {
+		die("bad address %s", spec);
+	}
+	nl_attr(&req.n, sizeof(req), IFA_LOCAL, bin, len);
+	nl_attr(&req.n, sizeof(req), IFA_ADDRESS, bin, len);
+	err = nl_talk(&req.n);
+	if (err)
+		die("%s %s dev %s: %s", add ? "add" : "del", spec, ifname,
+		    ename(err));
+}
+
+static int addr_main(int argc, char **argv)
+{
+	char step[256], *ifname, *spec;
+	int i;
+
+	if (argc < 3)
+		die("usage: addr NSPATH del:IF:ADDR/PLEN|add:IF:ADDR/PLEN|sleep:MS...");
+	enter_netns(argv[1]);
+	for (i = 2; i < argc; i++) {
+		if (strlen(argv[i]) >= sizeof(step))
+			die("step too long: %s", argv[i]);
+		snprintf(step, sizeof(step), "%s", argv[i]);
+		if (!strncmp(step, "sleep:", 6)) {
+			usleep(atoi(step + 6) * 1000);
+		} else if (!strncmp(step, "dellink:", 8)) {
+			link_del(step + 8);
+		} else if (!strncmp(step, "del:", 4) || !strncmp(step, "add:", 4)) {
+			ifname = step + 4;
+			spec = strchr(ifname, ':');
+			if (!spec)
+				die("bad step %s", argv[i]);
+			*spec++ = '\0';
+			addr_step(step[0] == 'a', ifname, spec);
+		} else {
+			die("bad step %s", argv[i]);
+		}
+		say("%s t=%.3f", argv[i], now());
+	}
+	return 0;
+}
+
 static int ifdown_main(int argc, char **argv)
 {
 	if (argc != 3)
@@ -1547,7 +1664,7 @@ static int lofill_main(int argc, char **argv)
 int main(int argc, char **argv)
 {
 	if (argc < 2)
-		die("usage: tcpka_peer server|client|write|writes|insmod|pair|ifdown|\n"
+		die("usage: tcpka_peer server|client|write|writes|insmod|pair|ifdown|addr|\n"
 		    "       synfin|cat|as|cgchurn|repair|lofill ...");
 	signal(SIGPIPE, SIG_IGN);
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -1574,6 +1691,8 @@ int main(int argc, char **argv)
 		return jiffies_main(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "ifdown"))
 		return ifdown_main(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "addr"))
+		return addr_main(argc - 1, argv + 1);
 	if (!strcmp(argv[1], "synfin"))
 		return synfin_main(argc, argv);
 	if (!strcmp(argv[1], "cat"))
