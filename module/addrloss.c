@@ -41,8 +41,10 @@
  *
  * Never aborted: kernel sockets, sockets in repair, MPTCP subflows, orphans
  * (as seen without the socket's lock: one closed just then is aborted as
- * "ss -K" would), and sockets with IP_TRANSPARENT or IP_FREEBIND, whose
- * address need not be an interface's.
+ * "ss -K" would), and sockets with IP_TRANSPARENT or IP_FREEBIND or in a
+ * namespace with ip_nonlocal_bind, whose address need not be local. A
+ * socket a task owns (in a syscall) is tried again a second later rather
+ * than waited for.
  */
 
 #include <linux/inetdevice.h>
@@ -51,6 +53,8 @@
 #include <linux/workqueue.h>
 #include <net/addrconf.h>
 #include <net/inet_hashtables.h>
+#include <net/ip6_fib.h>
+#include <net/ip6_route.h>
 #include <net/ipv6.h>
 #include <net/tcp.h>
 #include "tcpka_mod.h"
@@ -107,18 +111,33 @@ void tcpka_addrloss_want(bool on)
 }
 
 /*
- * Is @a on some interface of @net? IPv4 as v4-mapped; IPv6 in the routing
- * domain of @dev (its VRF, none for NULL), and on @dev itself if it is
- * link-local. Under RCU.
+ * Is @a local in @net? IPv4 as v4-mapped: on some interface, or local by
+ * the local routing table (__ip_dev_find()). IPv6: on some interface of
+ * the routing domain of @dev (its VRF; none for NULL), on @dev itself if
+ * it is link-local (any slave of @dev if @dev is a VRF), or local by a
+ * route (AnyIP: "ip -6 route add local ..."). Under RCU.
  */
 static bool tcpka_addr_present(struct net *net, const struct in6_addr *a,
 			       const struct net_device *dev)
 {
+#if IS_ENABLED(CONFIG_IPV6)
+	struct rt6_info *rt;
+	bool local = false;
+#endif
+
 	if (ipv6_addr_v4mapped(a))
 		return __ip_dev_find(net, a->s6_addr32[3], false);
 #if IS_ENABLED(CONFIG_IPV6)
 	/* Tentative (DAD running) counts as there. */
-	return ipv6_chk_addr_and_flags(net, a, dev, false, 0, IFA_F_DADFAILED);
+	if (ipv6_chk_addr_and_flags(net, a, dev, dev && netif_is_l3_master(dev),
+				    0, IFA_F_DADFAILED))
+		return true;
+	rt = rt6_lookup(net, a, NULL, dev ? dev->ifindex : 0, NULL, 0);
+	if (rt) {
+		local = rt->rt6i_flags & RTF_LOCAL;
+		ip6_rt_put(rt);
+	}
+	return local;
 #else
 	return false;
 #endif
@@ -153,14 +172,18 @@ static bool tcpka_sk_addr_present(struct net *net, const struct sock *sk,
 	return there;
 }
 
-/* IP_TRANSPARENT (TPROXY) or IP_FREEBIND: its address need not be ours. */
-static bool tcpka_sk_nonlocal(const struct sock *sk)
+/*
+ * IP_TRANSPARENT (TPROXY), IP_FREEBIND or the namespace's ip_nonlocal_bind:
+ * the socket's address need not be ours.
+ */
+static bool tcpka_sk_nonlocal(struct sock *sk)
 {
-#ifdef inet_test_bit
-	return inet_test_bit(TRANSPARENT, sk) || inet_test_bit(FREEBIND, sk);
-#else
-	return inet_sk(sk)->transparent || inet_sk(sk)->freebind;
+#if IS_ENABLED(CONFIG_IPV6)
+	if (sk->sk_family == AF_INET6 &&
+	    !ipv6_addr_v4mapped(&sk->sk_v6_rcv_saddr))
+		return ipv6_can_nonlocal_bind(sock_net(sk), inet_sk(sk));
 #endif
+	return inet_can_nonlocal_bind(sock_net(sk), inet_sk(sk));
 }
 
 /* An address of @net went away (a notifier, any context). */
@@ -201,11 +224,16 @@ static void tcpka_addr_gone(struct net *net, const struct in6_addr *a)
 	l->at = jiffies;
 	l->walked = l->at - 1;
 	l->gen++;
-	/* Soon (losses coalesce), and not before the walk gap is over. */
+	/*
+	 * Soon (losses coalesce), not before the walk gap is over, and never
+	 * later than a run already queued (a grace ending).
+	 */
 	since = l->at - al->walk_end;
-	delay = since < al->gap ? al->gap - since : 0;
-	mod_delayed_work(system_unbound_wq, &al->work,
-			 max_t(unsigned long, delay, TCPKA_COALESCE));
+	delay = max_t(unsigned long, since < al->gap ? al->gap - since : 0,
+		      TCPKA_COALESCE);
+	if (!delayed_work_pending(&al->work) ||
+	    time_after(al->work.timer.expires, l->at + delay))
+		mod_delayed_work(system_unbound_wq, &al->work, delay);
 unlock:
 	spin_unlock_irqrestore(&al->lock, flags);
 out:
@@ -257,12 +285,27 @@ struct tcpka_lost_walk {
 	bool ovf_pending;
 	struct tcpka_lost ovf;
 	struct tcpka_lost lost[TCPKA_LOST_MAX];
-	bool gone[TCPKA_LOST_MAX];	/* gone at the walk's start */
 	bool pending[TCPKA_LOST_MAX];	/* some socket's grace runs on */
 };
 
-static void tcpka_addrloss_abort(struct tcpka_addrloss *al, struct sock *sk)
+static void tcpka_addrloss_abort(struct tcpka_addrloss *al, struct sock *sk,
+				 const struct in6_addr *a)
 {
+	struct in6_addr now;
+	bool still;
+
+	/*
+	 * What the walk saw without the lock, once more with it: still in a
+	 * probed state, not closed, the same address (a socket reused by
+	 * connect(AF_UNSPEC) and connect() or listen() is another socket).
+	 */
+	lock_sock(sk);
+	tcpka_sk_local(sk, &now);
+	still = ((1 << sk->sk_state) & TCPKA_PROBED_STATES) &&
+		!sock_flag(sk, SOCK_DEAD) && ipv6_addr_equal(a, &now);
+	release_sock(sk);
+	if (!still)
+		return;
 	down_read(&tcpka_abort_rwsem);
 	if (READ_ONCE(tcpka_addrloss_alive)) {
 		WRITE_ONCE(al->abort_task, current);
@@ -274,6 +317,16 @@ static void tcpka_addrloss_abort(struct tcpka_addrloss *al, struct sock *sk)
 		WRITE_ONCE(al->aborting, NULL);
 	}
 	up_read(&tcpka_abort_rwsem);
+}
+
+/* A grace still running (or an abort put off): the next walk's time. */
+static void tcpka_lost_later(struct tcpka_lost_walk *lw, bool *pending,
+			     unsigned long when)
+{
+	*pending = true;
+	if (!lw->have_next || time_before(when, lw->next))
+		lw->next = when;
+	lw->have_next = true;
 }
 
 /* One socket of the walk: referenced, not locked, process context. */
@@ -296,13 +349,13 @@ static void tcpka_lost_sock(struct tcpka_walk *w, struct sock *sk)
 		return;
 	tcpka_sk_local(sk, &a);
 	for (i = 0; i < lw->nr; i++) {
-		if (lw->gone[i] && ipv6_addr_equal(&lw->lost[i].addr, &a)) {
+		if (ipv6_addr_equal(&lw->lost[i].addr, &a)) {
 			l = &lw->lost[i];
 			pending = &lw->pending[i];
 			break;
 		}
 	}
-	if (!l && lw->overflow && !tcpka_sk_addr_present(net, sk, &a)) {
+	if (!l && lw->overflow) {
 		l = &lw->ovf;
 		pending = &lw->ovf_pending;
 	}
@@ -320,21 +373,32 @@ static void tcpka_lost_sock(struct tcpka_walk *w, struct sock *sk)
 	dry_run = READ_ONCE(tn->dry_run);
 	rcu_read_unlock();
 
-	due = l->at + grace * HZ;
-	if (time_before(lw->now, due)) {
-		*pending = true;
-		if (!lw->have_next || time_before(due, lw->next))
-			lw->next = due;
-		lw->have_next = true;
-		return;
-	}
-	/* Back (or in this socket's VRF all along) just now: no loss. */
+	/*
+	 * As the socket's routing sees it: back, on another interface, or in
+	 * its VRF all along (the notifier cannot tell): no loss for it.
+	 */
 	if (tcpka_sk_addr_present(net, sk, &a))
 		return;
-	if (!dry_run)
-		tcpka_addrloss_abort(lw->al, sk);
-	else if (time_after(due, l->walked))	/* once per loss */
-		tcpka_count(sk, TCPKA_MIB_DRY_RUN, 1);
+	due = l->at + grace * HZ;
+	if (time_before(lw->now, due)) {
+		tcpka_lost_later(lw, pending, due);
+		return;
+	}
+	if (dry_run) {
+		if (time_after(due, l->walked))	/* once per loss */
+			tcpka_count(sk, TCPKA_MIB_DRY_RUN, 1);
+		return;
+	}
+	/*
+	 * A task owns the socket (in a syscall): tcp_abort() would wait for
+	 * it, as long as it takes (a fault on a FUSE page...). Again in a
+	 * second; the walk goes on.
+	 */
+	if (sock_owned_by_user_nocheck(sk)) {
+		tcpka_lost_later(lw, pending, lw->now + HZ);
+		return;
+	}
+	tcpka_addrloss_abort(lw->al, sk, &a);
 }
 
 static void tcpka_addrloss_fn(struct work_struct *work)
@@ -343,7 +407,6 @@ static void tcpka_addrloss_fn(struct work_struct *work)
 						 struct tcpka_addrloss, work);
 	unsigned long flags, since, delay, start;
 	struct tcpka_lost_walk *lw;
-	bool walk = false;
 	unsigned int i, j;
 
 	if (!READ_ONCE(tcpka_addrloss_alive))
@@ -379,31 +442,29 @@ static void tcpka_addrloss_fn(struct work_struct *work)
 	lw->al = al;
 	start = jiffies;
 	lw->now = start;
-	rcu_read_lock();
-	for (i = 0; i < lw->nr; i++) {
-		/* In no VRF: a socket in one is checked on its own. */
-		lw->gone[i] = !tcpka_addr_present(al->net, &lw->lost[i].addr,
-						  NULL);
-		walk |= lw->gone[i];
-	}
-	rcu_read_unlock();
-	if (walk || lw->overflow) {
+	/*
+	 * Whether an address is back is asked per socket, in its routing
+	 * domain: a link-local address of a removed VLAN is still on its
+	 * parent, an address of a VRF may be outside it too.
+	 */
+	if (lw->nr || lw->overflow) {
 		lw->w.net = al->net;
 		lw->w.one = tcpka_lost_sock;
 		tcpka_walk_hash(al->net->ipv4.tcp_death_row.hashinfo, &lw->w);
 	}
 
 	/*
-	 * Forget what this walk is done with: an address back, or one no
-	 * socket's grace waits on; unless it went again meanwhile (the
-	 * notifiers only update and append, so lw->lost[i] is al->lost[i]).
+	 * Forget what this walk is done with: an address no socket's grace
+	 * waits on (back, or used by no socket of a cgroup with addr_loss);
+	 * unless it went again meanwhile (the notifiers only update and
+	 * append, so lw->lost[i] is al->lost[i]).
 	 */
 	spin_lock_irqsave(&al->lock, flags);
 	for (i = 0, j = 0; i < al->nr; i++) {
 		struct tcpka_lost *l = &al->lost[i];
 
 		if (i < lw->nr && l->gen == lw->lost[i].gen) {
-			if (!lw->gone[i] || !lw->pending[i])
+			if (!lw->pending[i])
 				continue;
 			l->walked = lw->now;
 		}
@@ -415,7 +476,9 @@ static void tcpka_addrloss_fn(struct work_struct *work)
 		al->ovf.walked = lw->now;
 	}
 	al->walk_end = jiffies;
-	al->gap = max_t(unsigned long, TCPKA_WALK_GAP, al->walk_end - start);
+	/* A walk's length (capped: one slow abort is not every walk's cost). */
+	al->gap = clamp_t(unsigned long, al->walk_end - start, TCPKA_WALK_GAP,
+			  HZ);
 	/* No-op when a new loss queued it already. */
 	if (lw->have_next && al->alive) {
 		delay = time_after(lw->next, al->walk_end) ?

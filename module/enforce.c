@@ -476,11 +476,11 @@ out:
  */
 void tcpka_walk_hash(struct inet_hashinfo *h, struct tcpka_walk *w)
 {
-	struct sock *batch[TCPKA_WALK_BATCH];
+	struct sock *batch[TCPKA_WALK_BATCH], *last = NULL;
 	unsigned int bucket, skip, idx, n, i, gone;
 	struct hlist_nulls_node *node;
 	struct sock *sk;
-	bool more;
+	bool more, after, by_pos;
 
 	for (bucket = 0; bucket <= h->ehash_mask; bucket++) {
 		struct inet_ehash_bucket *head = &h->ehash[bucket];
@@ -494,9 +494,20 @@ void tcpka_walk_hash(struct inet_hashinfo *h, struct tcpka_walk *w)
 			idx = 0;
 			more = false;
 			spin_lock_bh(lock);
+			/*
+			 * Go on after the last socket of the batch before, if
+			 * it is still in the chain (new sockets go in at the
+			 * head, before it); else by position, as inet_diag.
+			 */
+			by_pos = !last || sk_unhashed(last);
+			after = by_pos;
 			sk_nulls_for_each(sk, node, &head->chain) {
-				/* Positions count every entry, as inet_diag's. */
-				if (idx < skip) {
+				if (!after) {
+					idx++;
+					after = sk == last;
+					continue;
+				}
+				if (by_pos && idx < skip) {
 					idx++;
 					continue;
 				}
@@ -517,19 +528,28 @@ void tcpka_walk_hash(struct inet_hashinfo *h, struct tcpka_walk *w)
 			spin_unlock_bh(lock);
 			if (w->batch)
 				w->batch(w, n);
-			gone = 0;
-			for (i = 0; i < n; i++) {
+			for (i = 0; i < n; i++)
 				w->one(w, batch[i]);
-				/*
-				 * Closed meanwhile (by @w->one(): an abort, or
-				 * by anyone): the positions after it moved up
-				 * by one. A socket seen twice is no harm, one
-				 * skipped would be.
-				 */
+			/*
+			 * By position (the last one gone): closed sockets of
+			 * the batch (by @w->one(): an abort, or by anyone)
+			 * moved the positions after them up by one. A socket
+			 * seen twice is no harm, one skipped would be.
+			 */
+			gone = 0;
+			for (i = 0; i < n; i++)
 				gone += sk_unhashed(batch[i]);
-				sock_put(batch[i]);
-			}
 			skip = idx - gone;
+			if (last)
+				sock_put(last);
+			last = NULL;
+			/* The last one stays referenced: where to go on. */
+			for (i = 0; i + 1 < n; i++)
+				sock_put(batch[i]);
+			if (n && more)
+				last = batch[n - 1];
+			else if (n)
+				sock_put(batch[n - 1]);
 			cond_resched();
 		} while (more);
 	}

@@ -133,8 +133,12 @@ static bool tcpka_gave_up(const struct sock *sk, int newstate)
  * A window the receiver shut with data in flight is probed by the
  * retransmission timer instead (its retransmissions are the window
  * probes; none of them counted, icsk_probes_tstamp not set), which gives
- * up on TCP_USER_TIMEOUT with the send window zero: with the peer heard
- * within user_timeout, that is the same stalled peer.
+ * up on TCP_USER_TIMEOUT with the send window zero (tcp_rtx_probe0_timed_out():
+ * after about 4 x user_timeout at HZ=250, it compares jiffies with ms),
+ * its retransmissions backed off to icsk_rto apart: with the peer heard
+ * within user_timeout or since the last one left (icsk_rto, and a
+ * quarter second of a late timer), that is the same stalled peer; one
+ * silent for longer is a user_timeout.
  */
 static bool tcpka_closed_by_zero_window(const struct sock *sk, int newstate)
 {
@@ -142,14 +146,17 @@ static bool tcpka_closed_by_zero_window(const struct sock *sk, int newstate)
 	u32 since = READ_ONCE(icsk->icsk_probes_tstamp);
 	u32 uto = READ_ONCE(icsk->icsk_user_timeout);
 	u32 heard = READ_ONCE(tcp_sk(sk)->rcv_tstamp);
+	u32 window = msecs_to_jiffies(uto);
 	bool probed, shrunk;
 
 	probed = since && !READ_ONCE(icsk->icsk_retransmits) &&
 		 (s32)(heard - since) >= 0;
 	shrunk = !READ_ONCE(tcp_sk(sk)->snd_wnd);
+	if (shrunk)
+		window = max_t(u32, window, READ_ONCE(icsk->icsk_rto) + HZ / 4);
 	return tcpka_gave_up(sk, newstate) && uto && (probed || shrunk) &&
 	       READ_ONCE(icsk->icsk_probes_out) <= 1 &&
-	       (s32)(tcp_jiffies32 - heard) < (s32)msecs_to_jiffies(uto);
+	       (s32)(tcp_jiffies32 - heard) < (s32)window;
 }
 
 static bool tcpka_closed_by_timer(const struct sock *sk, int newstate)

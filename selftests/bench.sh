@@ -87,7 +87,17 @@ scale() {
 		exec nsenter --net=/run/netns/cB "$@"' sh \
 		$B halfopen "$HALF" 10.99.0.2 9000-9003 600 >/tmp/half.log 2>&1 &
 	half=$!
-	wait_line connected /tmp/half.log 1200 1 ||
+	i=0
+	until grep -q "^connected" /tmp/half.log || [ $i -ge 1200 ]; do
+		sleep 1
+		i=$((i + 1))
+		# Progress, and what the kernel holds, once a minute.
+		[ $((i % 60)) = 0 ] &&
+			echo "SCALEPROGRESS $i s: $(tail -1 /tmp/half.log) |" \
+				"$(grep '^TCP:' /proc/net/sockstat) |" \
+				"$(awk '/^MemFree:/ { print $1, $2 }' /proc/meminfo)"
+	done
+	grep -q "^connected" /tmp/half.log ||
 		{ echo "TCPKA-ERROR halfopen: $(cat /tmp/half.log)"; exit 1; }
 	$P ifdown /run/netns/sB vsB >/dev/null
 	# The storms ran in cB too: TCPKeepAlive counted from here.

@@ -16,8 +16,8 @@
  *                           with TCP_REPAIR (no FIN, no RST: half-open)
  *   tcpka_bench halfopen N ADDR PORTS S
  *                           open N connections to ADDR:PORTS (round
- *                           robin), print "connected N", keep them S
- *                           seconds
+ *                           robin), print "connected N" ("dialed K"
+ *                           every 10000 before), keep them S seconds
  *   tcpka_bench nodelay N   N setsockopt(TCP_NODELAY) calls on one
  *                           connected loopback socket, in 10 batches:
  *                           calls per second of the fastest batch
@@ -356,6 +356,10 @@ static void halfopen(long n, const char *addr, const char *ports, long secs)
 		/* Ports after ports: 28232 ephemeral ports per destination. */
 		a.sin_port = htons(lo + i % (hi - lo + 1));
 		dial(&a);	/* kept open until we exit */
+		if ((i + 1) % 10000 == 0 && i + 1 < n) {
+			printf("dialed %ld t=%.1f\n", i + 1, now());
+			fflush(stdout);
+		}
 	}
 	printf("connected %ld\n", n);
 	fflush(stdout);
