@@ -23,13 +23,17 @@
  *                              probing again within half a second, at
  *                              that probe)
  *   ftrace tcp_set_keepalive   SO_KEEPALIVE=0: the round is cut short (only
- *                              setsockopt(SO_KEEPALIVE) calls it)
- *   ftrace tcp_setsockopt, sock_setsockopt
- *                              only while a mode=force policy exists: an
+ *                              setsockopt(SO_KEEPALIVE) calls it); under
+ *                              a mode=force policy, SO_KEEPALIVE is put
+ *                              back as for tcp_setsockopt
+ *   ftrace tcp_setsockopt      only while a mode=force policy exists: an
  *                              application sets a keepalive option on a
  *                              socket that policy covers, and the policy
  *                              is put back as the call returns to user
- *                              space (task_work; only for those options)
+ *                              space (task_work; only for those options).
+ *                              sock_setsockopt (every SOL_SOCKET option of
+ *                              every socket) only if tcp_set_keepalive
+ *                              cannot be hooked
  *
  * The "ftrace" hooks are ftrace callbacks on the function's entry (what
  * kprobes on ftrace use underneath), with ftrace's argument-only
@@ -61,7 +65,13 @@
 
 /* The setsockopt hooks are registered (under tcpka_force_mutex). */
 static bool tcpka_force_hooked;
+/*
+ * The sock_setsockopt hook among them: only without the tcp_set_keepalive
+ * hook, which sees SO_KEEPALIVE on TCP sockets alone.
+ */
+static bool tcpka_sock_setsockopt_hooked;
 static bool tcpka_reapply_pending(const struct sock *sk);
+static void tcpka_on_sockopt(struct sock *sk, int level, int optname);
 
 /* A TCP socket of IPv4 or IPv6, an MPTCP subflow too. */
 static bool tcpka_is_tcp_or_subflow(const struct sock *sk)
@@ -305,14 +315,20 @@ static void tcpka_on_write_wakeup(struct ftrace_regs *fregs)
  */
 static void tcpka_on_set_keepalive(struct ftrace_regs *fregs)
 {
-	const struct sock *sk = (void *)tcpka_ft_arg(fregs, 0);
+	struct sock *sk = (void *)tcpka_ft_arg(fregs, 0);
+	bool on = (int)tcpka_ft_arg(fregs, 1);
 
-	if ((int)tcpka_ft_arg(fregs, 1) || !tcpka_is_tcp(sk))
+	if (!tcpka_is_tcp(sk))
 		return;
-	if (in_task() && READ_ONCE(tcpka_force_hooked) &&
-	    tcpka_reapply_pending(sk))
-		return;
-	tcpka_track_event(sk, TCPKA_EV_KA_OFF);
+	if (in_task() && READ_ONCE(tcpka_force_hooked)) {
+		/* SO_KEEPALIVE: no hook on every SOL_SOCKET setsockopt. */
+		if (!READ_ONCE(tcpka_sock_setsockopt_hooked))
+			tcpka_on_sockopt(sk, SOL_SOCKET, SO_KEEPALIVE);
+		if (!on && tcpka_reapply_pending(sk))
+			return;
+	}
+	if (!on)
+		tcpka_track_event(sk, TCPKA_EV_KA_OFF);
 }
 
 /*
@@ -335,6 +351,7 @@ struct tcpka_fthook {
 	void (*handler)(struct ftrace_regs *fregs);
 	struct ftrace_ops ops;
 	bool optional;		/* the module loads without it */
+	bool sol_socket;	/* sock_setsockopt: only as a fallback */
 	bool registered;
 };
 
@@ -371,6 +388,8 @@ static void notrace tcpka_ft_call(unsigned long ip, unsigned long parent_ip,
  * tcp_set_keepalive hook (not traceable on some kernel), a round cut short
  * by SO_KEEPALIVE=0 ends when its socket closes.
  */
+#define TCPKA_FTHOOK_KA	0	/* tcp_set_keepalive */
+
 static struct tcpka_fthook tcpka_fthooks[] = {
 	TCPKA_FTHOOK("tcp_set_keepalive", tcpka_on_set_keepalive, true),
 	TCPKA_FTHOOK("tcp_keepalive_timer", tcpka_on_keepalive_timer, false),
@@ -621,9 +640,20 @@ static void tcpka_on_sock_setsockopt(struct ftrace_regs *fregs)
 			 (int)tcpka_ft_arg(fregs, 2));
 }
 
+/*
+ * SO_KEEPALIVE calls tcp_set_keepalive() (the protocol's ->keepalive())
+ * on a TCP socket, which the tcp_set_keepalive hook sees: sock_setsockopt
+ * (every SOL_SOCKET option of every socket of the host) is hooked only
+ * when that hook could not be.
+ */
 static struct tcpka_fthook tcpka_ft_sockopt[] = {
 	TCPKA_FTHOOK("tcp_setsockopt", tcpka_on_tcp_setsockopt, false),
-	TCPKA_FTHOOK("sock_setsockopt", tcpka_on_sock_setsockopt, false),
+	{
+		.func = "sock_setsockopt",
+		.handler = tcpka_on_sock_setsockopt,
+		.ops = { .func = tcpka_ft_call, .flags = TCPKA_FT_FLAGS },
+		.sol_socket = true,
+	},
 };
 
 /*
@@ -644,8 +674,13 @@ static bool tcpka_force_wanted;		/* a mode=force policy exists */
  */
 static void tcpka_ft_sockopt_unregister(int n)
 {
-	while (--n >= 0)
+	while (--n >= 0) {
+		if (!tcpka_ft_sockopt[n].registered)
+			continue;
 		unregister_ftrace_function(&tcpka_ft_sockopt[n].ops);
+		tcpka_ft_sockopt[n].registered = false;
+	}
+	WRITE_ONCE(tcpka_sock_setsockopt_hooked, false);
 }
 
 static int tcpka_force_hooks_set(bool on)
@@ -664,6 +699,9 @@ static int tcpka_force_hooks_set(bool on)
 	}
 	for (i = 0; i < ARRAY_SIZE(tcpka_ft_sockopt); i++) {
 		h = &tcpka_ft_sockopt[i];
+		/* SO_KEEPALIVE is seen by the tcp_set_keepalive hook. */
+		if (h->sol_socket && tcpka_fthooks[TCPKA_FTHOOK_KA].registered)
+			continue;
 		err = ftrace_set_filter(&h->ops, h->func, strlen(h->func), 1);
 		if (!err)
 			err = register_ftrace_function(&h->ops);
@@ -672,6 +710,9 @@ static int tcpka_force_hooks_set(bool on)
 			tcpka_ft_sockopt_unregister(i);
 			return err;
 		}
+		h->registered = true;
+		if (h->sol_socket)
+			WRITE_ONCE(tcpka_sock_setsockopt_hooked, true);
 	}
 	WRITE_ONCE(tcpka_force_hooked, true);
 	return 0;

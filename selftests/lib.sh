@@ -457,6 +457,14 @@ wait_state() {
 }
 
 # set_policy TEXT: a write that must succeed.
+# The functions of tcpka's ftrace hooks that are hooked now, sorted.
+hooked_functions() {
+	[ -e /sys/kernel/tracing/events ] ||
+		mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null
+	grep -oE '^(tcp_set_keepalive|tcp_keepalive_timer|tcp_write_wakeup|tcp_setsockopt|sock_setsockopt) ' \
+		/sys/kernel/tracing/enabled_functions | sort -u | tr -d ' ' |
+		tr '\n' ' ' | sed 's/ $//'
+}
 set_policy() {
 	local r
 	r=$(policy "$1")

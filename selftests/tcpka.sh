@@ -931,7 +931,15 @@ pol_is() {
 t_policy_file() {
 	local pf=/tcpka.slice/pf exp text r n=0 p line
 	cg_make $pf/a $pf/b $pf/c $pf/g $pf/h
+	# No setsockopt hook without a mode=force policy; with one,
+	# tcp_setsockopt, and SO_KEEPALIVE through tcp_set_keepalive: never
+	# sock_setsockopt (every SOL_SOCKET option of every socket).
+	set_policy "flush\nset $pf/h intvl=3 mode=default"
+	expect_eq "hooked, mode=default" "$(hooked_functions)" \
+		"tcp_keepalive_timer tcp_set_keepalive tcp_write_wakeup"
 	set_policy "flush\nset $pf/g idle=7 mode=force\nset $pf/h intvl=3 cnt=4 user_timeout=100"
+	expect_eq "hooked, mode=force" "$(hooked_functions)" \
+		"tcp_keepalive_timer tcp_set_keepalive tcp_setsockopt tcp_write_wakeup"
 	cat $PROC/policy >"$D/base" 2>&1
 	expect_eq "policy" "$(sort "$D/base" | tr '\n' '|')" \
 		"set $pf/g idle=7 mode=force|set $pf/h intvl=3 cnt=4 user_timeout=100|"

@@ -60,7 +60,7 @@ case $(uname -r) in
 		# then joins and leaves without patching them.
 		case " $ONLY " in
 		*" soak "*)
-			echo "tcp_set_keepalive tcp_keepalive_timer tcp_write_wakeup tcp_setsockopt sock_setsockopt" \
+			echo "tcp_set_keepalive tcp_keepalive_timer tcp_write_wakeup tcp_setsockopt" \
 				>$tr/instances/$i/set_ftrace_filter &&
 				echo function >$tr/instances/$i/current_tracer ||
 				echo "TCPKA-ERROR function tracer in $i"
