@@ -52,6 +52,7 @@
  * anything they use is freed.
  */
 
+#include <linux/bpf.h>
 #include <linux/ftrace.h>
 #include <linux/percpu.h>
 #include <linux/sched.h>
@@ -66,10 +67,10 @@
 /* The setsockopt hooks are registered (under tcpka_force_mutex). */
 static bool tcpka_force_hooked;
 /*
- * The sock_setsockopt hook among them: only without the tcp_set_keepalive
- * hook, which sees SO_KEEPALIVE on TCP sockets alone.
+ * The tcp_set_keepalive hook is registered: set once at load, before the
+ * setsockopt hooks can be; without it sock_setsockopt is hooked instead.
  */
-static bool tcpka_sock_setsockopt_hooked;
+static bool tcpka_ka_hooked;
 static bool tcpka_reapply_pending(const struct sock *sk);
 static void tcpka_on_sockopt(struct sock *sk, int level, int optname);
 
@@ -307,12 +308,20 @@ static void tcpka_on_write_wakeup(struct ftrace_regs *fregs)
  * would never end, and would hold its max_tracked slot for the socket's
  * life. It ends here, as a local close would end it.
  *
- * Except under a mode=force policy, for a call from setsockopt() that
- * queued a re-apply: as the call returns to user space, tcpka_reenforce()
- * switches keepalive back on, on the round's own schedule, so the round
- * goes on. A call the request pool could not serve (hooks_missed) ends
- * the round here.
+ * Except under a mode=force policy: a task's call (setsockopt(), an
+ * in-kernel user in a task; not a BPF program, whose choice stands)
+ * queues a re-apply of the policy, as for the other keepalive options,
+ * and as the call returns to user space tcpka_reenforce() switches
+ * keepalive back on, on the round's own schedule, so the round goes on.
+ * A call the request pool could not serve (hooks_missed) ends the round
+ * here.
  */
+/* Called from a BPF program (bpf_setsockopt()). */
+static bool tcpka_in_bpf(void)
+{
+	return has_current_bpf_ctx();
+}
+
 static void tcpka_on_set_keepalive(struct ftrace_regs *fregs)
 {
 	struct sock *sk = (void *)tcpka_ft_arg(fregs, 0);
@@ -320,10 +329,10 @@ static void tcpka_on_set_keepalive(struct ftrace_regs *fregs)
 
 	if (!tcpka_is_tcp(sk))
 		return;
-	if (in_task() && READ_ONCE(tcpka_force_hooked)) {
+	if (in_task() && READ_ONCE(tcpka_force_hooked) &&
+	    !tcpka_in_bpf()) {
 		/* SO_KEEPALIVE: no hook on every SOL_SOCKET setsockopt. */
-		if (!READ_ONCE(tcpka_sock_setsockopt_hooked))
-			tcpka_on_sockopt(sk, SOL_SOCKET, SO_KEEPALIVE);
+		tcpka_on_sockopt(sk, SOL_SOCKET, SO_KEEPALIVE);
 		if (!on && tcpka_reapply_pending(sk))
 			return;
 	}
@@ -391,6 +400,7 @@ static void notrace tcpka_ft_call(unsigned long ip, unsigned long parent_ip,
 #define TCPKA_FTHOOK_KA	0	/* tcp_set_keepalive */
 
 static struct tcpka_fthook tcpka_fthooks[] = {
+	[TCPKA_FTHOOK_KA] =
 	TCPKA_FTHOOK("tcp_set_keepalive", tcpka_on_set_keepalive, true),
 	TCPKA_FTHOOK("tcp_keepalive_timer", tcpka_on_keepalive_timer, false),
 	TCPKA_FTHOOK("tcp_write_wakeup", tcpka_on_write_wakeup, false),
@@ -431,6 +441,7 @@ static int tcpka_fthooks_init(void)
 		}
 		h->registered = true;
 	}
+	tcpka_ka_hooked = tcpka_fthooks[TCPKA_FTHOOK_KA].registered;
 	return 0;
 }
 
@@ -439,7 +450,7 @@ static int tcpka_fthooks_init(void)
  * int sock_setsockopt(struct socket *sock, int level, int optname, ...)
  * Both lock the socket themselves, so no caller holds its spinlock.
  */
-static bool tcpka_keepalive_opt(int level, int optname)
+static __always_inline bool tcpka_keepalive_opt(int level, int optname)
 {
 	if (level == SOL_SOCKET)
 		return optname == SO_KEEPALIVE;
@@ -606,7 +617,7 @@ static void tcpka_on_sockopt(struct sock *sk, int level, int optname)
 	}
 	if (!READ_ONCE(tcpka_reapply_used))
 		WRITE_ONCE(tcpka_reapply_used, true);
-	/* The caller holds the file, so the socket is alive. */
+	/* The caller holds the file or the socket: it is alive. */
 	sock_hold(sk);
 	req->keepidle = keepidle;
 	WRITE_ONCE(req->sk, sk);
@@ -646,12 +657,60 @@ static void tcpka_on_sock_setsockopt(struct ftrace_regs *fregs)
  * (every SOL_SOCKET option of every socket of the host) is hooked only
  * when that hook could not be.
  */
+/*
+ * The setsockopt hooks' callbacks: both functions take the level and the
+ * option as arguments 1 and 2, read before anything else, so that a call
+ * for an option tcpka does not care about (TCP_NODELAY, ...) costs the
+ * trampoline and two compares, not the recursion guard and the handler
+ * (called directly, not through the hook's pointer).
+ */
+static __always_inline void
+tcpka_ft_sockopt_enter(unsigned long ip, unsigned long parent_ip,
+		       struct ftrace_regs *fregs,
+		       void (*handler)(struct ftrace_regs *fregs))
+{
+	int bit;
+
+	if (!tcpka_keepalive_opt((int)tcpka_ft_arg(fregs, 1),
+				 (int)tcpka_ft_arg(fregs, 2)))
+		return;
+	bit = ftrace_test_recursion_trylock(ip, parent_ip);
+	if (bit < 0) {
+		atomic_long_inc(&tcpka_ft_missed);
+		return;
+	}
+	handler(fregs);
+	ftrace_test_recursion_unlock(bit);
+}
+
+static void notrace tcpka_ft_tcp_setsockopt(unsigned long ip,
+					    unsigned long parent_ip,
+					    struct ftrace_ops *op,
+					    struct ftrace_regs *fregs)
+{
+	tcpka_ft_sockopt_enter(ip, parent_ip, fregs, tcpka_on_tcp_setsockopt);
+}
+
+static void notrace tcpka_ft_sock_setsockopt(unsigned long ip,
+					     unsigned long parent_ip,
+					     struct ftrace_ops *op,
+					     struct ftrace_regs *fregs)
+{
+	tcpka_ft_sockopt_enter(ip, parent_ip, fregs, tcpka_on_sock_setsockopt);
+}
+
 static struct tcpka_fthook tcpka_ft_sockopt[] = {
-	TCPKA_FTHOOK("tcp_setsockopt", tcpka_on_tcp_setsockopt, false),
+	{
+		.func = "tcp_setsockopt",
+		.handler = tcpka_on_tcp_setsockopt,
+		.ops = { .func = tcpka_ft_tcp_setsockopt,
+			 .flags = TCPKA_FT_FLAGS },
+	},
 	{
 		.func = "sock_setsockopt",
 		.handler = tcpka_on_sock_setsockopt,
-		.ops = { .func = tcpka_ft_call, .flags = TCPKA_FT_FLAGS },
+		.ops = { .func = tcpka_ft_sock_setsockopt,
+			 .flags = TCPKA_FT_FLAGS },
 		.sol_socket = true,
 	},
 };
@@ -680,7 +739,6 @@ static void tcpka_ft_sockopt_unregister(int n)
 		unregister_ftrace_function(&tcpka_ft_sockopt[n].ops);
 		tcpka_ft_sockopt[n].registered = false;
 	}
-	WRITE_ONCE(tcpka_sock_setsockopt_hooked, false);
 }
 
 static int tcpka_force_hooks_set(bool on)
@@ -700,7 +758,7 @@ static int tcpka_force_hooks_set(bool on)
 	for (i = 0; i < ARRAY_SIZE(tcpka_ft_sockopt); i++) {
 		h = &tcpka_ft_sockopt[i];
 		/* SO_KEEPALIVE is seen by the tcp_set_keepalive hook. */
-		if (h->sol_socket && tcpka_fthooks[TCPKA_FTHOOK_KA].registered)
+		if (h->sol_socket && tcpka_ka_hooked)
 			continue;
 		err = ftrace_set_filter(&h->ops, h->func, strlen(h->func), 1);
 		if (!err)
@@ -711,8 +769,6 @@ static int tcpka_force_hooks_set(bool on)
 			return err;
 		}
 		h->registered = true;
-		if (h->sol_socket)
-			WRITE_ONCE(tcpka_sock_setsockopt_hooked, true);
 	}
 	WRITE_ONCE(tcpka_force_hooked, true);
 	return 0;

@@ -102,8 +102,9 @@ $1 == "SCALE" && $3 == "readfile" { scale = scale sprintf("  /proc/net/tcpka/pro
 $1 == "SCALESTATS" && ($2 == "sockets_rearmed" || $2 == "rounds_started" || $2 == "rounds_in_progress" || $2 == "probes_sent" || $2 == "track_overflow" || $2 == "TCPKeepAlive") { scale = scale "    " $2 " " $3 "\n" }
 $1 == "SCALEMEM" { mem[$2, $3] = $4 }
 $1 == "SCALE" { half = $2 }
-$1 == "PROFILE" { prof = sprintf("profile of the all-ACKed storm under the mode=force policy (perf, cpu-clock, 6 s):\n  tcpka functions %.2f%% of all samples, %.1f%% of the non-idle ones (non-idle: %.2f%% of all)\n  by function:", $3, $4, $2)
-	for (i = 5; i <= NF; i++) prof = prof " " $i
+$1 == "PROFILE" { if (prof == "") prof = "profiles with tcpka loaded (perf, cpu-clock, call chains, 6 s each): share of the non-idle samples in tcpka (its hooks and all they call, ftrace trampolines included; ratio 1/(1-s) over the same work without them), and in its own functions alone\n"
+	prof = prof sprintf("  %-17s %5.1f%% with callees, ratio %.3f; own functions %.1f%% (non-idle %.2f%% of all samples)\n    own, by function:", $2, $5, $5 < 100 ? 100 / (100 - $5) : 0, $6, $3)
+	for (i = 7; i <= NF; i++) prof = prof " " $i
 	prof = prof "\n" }
 $1 == "SCALESLAB" { scale = scale sprintf("    round records (slab tcpka_round): %d in use of %d, %d B each\n", $2, $3, $4) }
 END {

@@ -139,30 +139,77 @@ scale() {
 	wait
 }
 
-# profile: the all-ACKed storm under tcpka's mode=force policy, sampled
-# by perf (cpu-clock, every CPU) for 6 s of its window: tcpka's own
-# functions' share of the non-idle samples. One run's share, not a ratio
-# of two runs, so the host's noise between runs does not enter it.
-profile() {
+# prof NAME: perf (cpu-clock, every CPU, call chains) for 6 s from now,
+# and tcpka's share of the non-idle samples: the samples in its entry
+# points (ftrace callbacks, tracepoint probes) and all they call (the
+# kernel's helpers too), plus the ftrace trampolines that call them; and
+# its own functions alone. One run's share, not a ratio of two runs, so
+# the host's noise between runs does not enter it (a share s is a ratio
+# of 1 / (1 - s) over the same work without them).
+prof() {
 	local perf="/selftests/ld-linux-x86-64.so.2 --library-path /selftests /selftests/perf"
+	$perf record -a -g -e cpu-clock -F 1000 -o /tmp/perf.data -- sleep 6 \
+		>/dev/null 2>&1
+	$perf report -i /tmp/perf.data --stdio --children --sort sym -g none \
+		--percent-limit 0 2>/dev/null | awk -v name="$1" '
+	$1 ~ /%$/ && $2 ~ /%$/ { c = $1; sub("%", "", c); p = $2; sub("%", "", p)
+		if ($3 == "[k]" && ($4 == "native_safe_halt" || $4 == "default_idle")) next
+		busy += p
+		if ($3 != "[k]") next
+		if ($4 ~ /^ftrace_(regs_)?(caller|trampoline)/) { t += p; own += p }
+		if ($4 ~ /^tcpka_(ft_|tp_|policy_cgroup_)/) t += c
+		if ($4 ~ /^tcpka_/) { own += p; top = top sprintf(" %s=%.2f", $4, p) } }
+	END { if (busy > 0) printf "PROFILE %s %.2f %.2f %.2f %.2f%s\n", name, busy, t, 100 * t / busy, 100 * own / busy, top }'
+}
+
+# storm_window FILE: until the storm says its window began.
+storm_window() {
+	wait_line window "$1" 600 0.1
+}
+
+# profile: sampled in one boot with tcpka loaded: the two storms under
+# the mode=default policy and the all-ACKed one under mode=force; the
+# setsockopt loops with the mode=default policy and a mode=force policy
+# of another cgroup (the setsockopt hooks registered, the socket not
+# covered).
+profile() {
+	local w storm
 	[ -x /selftests/perf ] || return 0
 	echo 0 >/proc/sys/kernel/kptr_restrict
 	echo -1 >/proc/sys/kernel/perf_event_paranoid
 	insmod /tcpka/tcpka.ko || { echo "TCPKA-ERROR insmod"; exit 1; }
 	echo "set /bench.slice/cli $POLICY mode=force" >/proc/net/tcpka/policy
-	nsenter --net=/run/netns/cB $B storm "$STORM" 14 $CG/srv none >/dev/null &
-	sleep 6
-	$perf record -a -e cpu-clock -F 1000 -o /tmp/perf.data -- sleep 6 \
-		>/dev/null 2>&1
-	wait
-	$perf report -i /tmp/perf.data --stdio --no-children --sort sym -g none \
-		--percent-limit 0 2>/dev/null | awk '
-	$1 ~ /%$/ && $2 == "[k]" { p = $1; sub("%", "", p)
-		if ($3 == "native_safe_halt" || $3 == "default_idle") { idle += p; next }
-		busy += p
-		if ($3 ~ /^tcpka_/) { t += p; top = top sprintf(" %s=%.2f", $3, p) } }
-	$1 ~ /%$/ && $2 != "[k]" { p = $1; sub("%", "", p); busy += p }
-	END { if (busy > 0) printf "PROFILE %.2f %.2f %.2f%s\n", busy, t, 100 * t / busy, top }'
+	nsenter --net=/run/netns/cB $B storm "$STORM" 10 $CG/srv none \
+		>/dev/null 2>/tmp/storm.err &
+	storm=$!
+	storm_window /tmp/storm.err && sleep 2 && prof storm-acked-force
+	wait $storm
+	printf 'set /bench.slice/cli %s\nset /bench.slice/other idle=60 mode=force\n' \
+		"$POLICY" >/proc/net/tcpka/policy
+	nsenter --net=/run/netns/cB $B storm "$STORM" 10 $CG/srv none \
+		>/dev/null 2>/tmp/storm.err &
+	storm=$!
+	storm_window /tmp/storm.err && sleep 2 && prof storm-acked
+	wait $storm
+	# The dead half's rounds run to timeout in the 6 s after the link
+	# went down (idle 1, intvl 1, cnt 5).
+	sink
+	nsenter --net=/run/netns/cB $B storm "$STORM" 8 $CG/srv none \
+		$((STORM / 2)) 10.99.0.2 9000 "nsenter --net=/run/netns/sB ip link set vsB down" \
+		>/dev/null 2>/tmp/storm.err &
+	storm=$!
+	storm_window /tmp/storm.err && prof storm-half-dead
+	wait $storm
+	kill $SINK
+	wait $SINK 2>/dev/null
+	nsenter --net=/run/netns/sB ip link set vsB up
+	for w in nodelay keepidle; do
+		$B $w 20000000 >/dev/null &
+		sleep 1
+		prof "$w"
+		kill $!
+		wait $! 2>/dev/null
+	done
 	rmmod tcpka
 }
 
@@ -210,4 +257,6 @@ for i in $(seq "$RUNS"); do
 	done
 done
 profile
-scale
+if [ "$HALF" -gt 0 ]; then
+	scale
+fi

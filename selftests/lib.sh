@@ -456,8 +456,8 @@ wait_state() {
 	done
 }
 
-# set_policy TEXT: a write that must succeed.
-# The functions of tcpka's ftrace hooks that are hooked now, sorted.
+# The functions of tcpka's ftrace hooks that are hooked now, sorted (by
+# anyone: no other tracer may be on them).
 hooked_functions() {
 	[ -e /sys/kernel/tracing/events ] ||
 		mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null
@@ -465,6 +465,7 @@ hooked_functions() {
 		/sys/kernel/tracing/enabled_functions | sort -u | tr -d ' ' |
 		tr '\n' ' ' | sed 's/ $//'
 }
+# set_policy TEXT: a write that must succeed.
 set_policy() {
 	local r
 	r=$(policy "$1")

@@ -499,6 +499,8 @@ static void ka_storm(long n, long secs, const char *srvcg, int app,
 	/* idle=1: by now every connection is probing, its peer answering. */
 	sleep(2);
 	cpu_snap(&c0);
+	/* For a profiler: the window begins. */
+	fprintf(stderr, "window\n");
 	if (down && system(down))
 		die(down);
 	sleep(secs);
