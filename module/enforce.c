@@ -279,38 +279,41 @@ void tcpka_force_filter_set(const struct tcpka_table *t)
 		kfree_rcu(old, rcu);
 }
 
-/* False only when no mode=force policy can be in force for @sk. */
+/*
+ * False only when no mode=force policy can be in force for @sk. Context:
+ * preemption off (an ftrace callback: the filter and the table are freed
+ * after a grace period, which a preemption-off region holds off), so
+ * that a setsockopt() of a keepalive option on a socket no mode=force
+ * policy covers pays no rcu_read_lock() here.
+ */
 static bool tcpka_force_maybe(const struct sock *sk)
 {
 	const struct tcpka_force_filter *ff;
 	const struct tcpka_table *t;
 	struct cgroup *cgrp;
-	bool maybe = true;
 	unsigned int i;
 	int lvl;
 
-	rcu_read_lock();
-	ff = rcu_dereference(tcpka_force_filter);
-	t = tcpka_policy_table();
+	ff = rcu_dereference_sched(tcpka_force_filter);
+	t = rcu_dereference_sched(tcpka_table);
 	/* nr_late as tcpka_table_find() reads it (tcpka_table_bind_late()). */
-	if (ff && ff->table == t && !smp_load_acquire(&t->nr_late)) {
-		cgrp = tcpka_sock_cgroup(sk);
-		maybe = false;
-		for (i = 0; i < ff->nr && !maybe; i++) {
-			lvl = ff->f[i].level;
-			maybe = lvl <= cgrp->level &&
-				cgroup_id(cgrp->ancestors[lvl]) == ff->f[i].cgid;
-		}
+	if (!ff || ff->table != t || smp_load_acquire(&t->nr_late))
+		return true;
+	cgrp = tcpka_sock_cgroup(sk);
+	for (i = 0; i < ff->nr; i++) {
+		lvl = ff->f[i].level;
+		if (lvl <= cgrp->level &&
+		    cgroup_id(cgrp->ancestors[lvl]) == ff->f[i].cgid)
+			return true;
 	}
-	rcu_read_unlock();
-	return maybe;
+	return false;
 }
 
 /**
  * tcpka_force_applies - a mode=force policy is in force for a socket
  * @sk: a TCP socket
  *
- * Context: any; sleeps never.
+ * Context: preemption off; sleeps never.
  */
 bool tcpka_force_applies(const struct sock *sk)
 {

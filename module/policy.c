@@ -87,7 +87,7 @@ module_param(mode, charp, 0444);
 MODULE_PARM_DESC(mode, "Root cgroup policy: force (policy values win) or default (the application's own values win)");
 
 static DEFINE_MUTEX(tcpka_policy_mutex);
-static struct tcpka_table __rcu *tcpka_table;
+struct tcpka_table __rcu *tcpka_table;
 
 struct tcpka_table *tcpka_policy_table(void)
 {
