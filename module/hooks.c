@@ -316,12 +316,6 @@ static void tcpka_on_write_wakeup(struct ftrace_regs *fregs)
  * A call the request pool could not serve (hooks_missed) ends the round
  * here.
  */
-/* Called from a BPF program (bpf_setsockopt()). */
-static bool tcpka_in_bpf(void)
-{
-	return has_current_bpf_ctx();
-}
-
 static void tcpka_on_set_keepalive(struct ftrace_regs *fregs)
 {
 	struct sock *sk = (void *)tcpka_ft_arg(fregs, 0);
@@ -330,7 +324,7 @@ static void tcpka_on_set_keepalive(struct ftrace_regs *fregs)
 	if (!tcpka_is_tcp(sk))
 		return;
 	if (in_task() && READ_ONCE(tcpka_force_hooked) &&
-	    !tcpka_in_bpf()) {
+	    !has_current_bpf_ctx()) {
 		/* SO_KEEPALIVE: no hook on every SOL_SOCKET setsockopt. */
 		tcpka_on_sockopt(sk, SOL_SOCKET, SO_KEEPALIVE);
 		if (!on && tcpka_reapply_pending(sk))
@@ -652,12 +646,6 @@ static void tcpka_on_sock_setsockopt(struct ftrace_regs *fregs)
 }
 
 /*
- * SO_KEEPALIVE calls tcp_set_keepalive() (the protocol's ->keepalive())
- * on a TCP socket, which the tcp_set_keepalive hook sees: sock_setsockopt
- * (every SOL_SOCKET option of every socket of the host) is hooked only
- * when that hook could not be.
- */
-/*
  * The setsockopt hooks' callbacks: both functions take the level and the
  * option as arguments 1 and 2, read before anything else, so that a call
  * for an option tcpka does not care about (TCP_NODELAY, ...) costs the
@@ -699,6 +687,12 @@ static void notrace tcpka_ft_sock_setsockopt(unsigned long ip,
 	tcpka_ft_sockopt_enter(ip, parent_ip, fregs, tcpka_on_sock_setsockopt);
 }
 
+/*
+ * SO_KEEPALIVE calls tcp_set_keepalive() (the protocol's ->keepalive())
+ * on a TCP socket, which the tcp_set_keepalive hook sees: sock_setsockopt
+ * (every SOL_SOCKET option of every socket of the host) is hooked only
+ * when that hook could not be.
+ */
 static struct tcpka_fthook tcpka_ft_sockopt[] = {
 	{
 		.func = "tcp_setsockopt",

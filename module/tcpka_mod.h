@@ -124,7 +124,7 @@ void tcpka_policy_exit(void);
 const struct tcpka_entry *tcpka_policy_lookup(struct cgroup *cgrp);
 const struct tcpka_entry *tcpka_policy_resolve(const struct tcpka_table *t,
 					       struct cgroup *cgrp);
-/* The published table; readers use tcpka_policy_table(). */
+/* The published table (tcpka_policy_table(); RCU-sched in enforce.c). */
 extern struct tcpka_table __rcu *tcpka_table;
 struct tcpka_table *tcpka_policy_table(void);
 u64 tcpka_entry_cgid(const struct tcpka_table *t, unsigned int idx);
